@@ -1,0 +1,66 @@
+package backends
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// ErrNotImplemented is returned (wrapped) by a backend that lacks an optional
+// kernel; callers fall back to primitives.
+var ErrNotImplemented = errors.New("not implemented by this backend")
+
+// ErrUnknownBackend is returned (wrapped) by New for a name no package registered.
+var ErrUnknownBackend = errors.New("unknown backend")
+
+// Factory opens a backend. device is the part of the name after the first
+// colon ("" for "cpu", "cuda:0" for "torch:cuda:0").
+type Factory func(device string) (Backend, error)
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]Factory{}
+)
+
+// Register makes a backend family available to New under name (the part
+// before the first colon). It panics if the name is taken.
+func Register(name string, f Factory) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("backends: Register called twice for " + name)
+	}
+	registry[name] = f
+}
+
+// Names lists the registered backend families in sorted order.
+func Names() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	var out []string
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New opens the backend called name, e.g. "cpu", "torch", "torch:cpu" or
+// "torch:cuda:0". The package implementing it must be imported (the ghl
+// command imports them all).
+func New(name string) (Backend, error) {
+	family, device, _ := strings.Cut(name, ":")
+	registryMu.Lock()
+	f, ok := registry[family]
+	registryMu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("backend %q: %w (known: %s)", name, ErrUnknownBackend, strings.Join(Names(), ", "))
+	}
+	b, err := f(device)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %w", name, err)
+	}
+	return b, nil
+}
