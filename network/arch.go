@@ -1,0 +1,89 @@
+package network
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// ArchOptions parameterise an architecture builder.
+type ArchOptions struct {
+	C, H, W int     // input shape
+	Classes int     // output classes
+	Width   float64 // channel multiplier (1 = the paper's widths)
+	// SoftHebb selects the SoftHebb flavour where an architecture has one
+	// (Triangle activations, reflect padding, SoftHebb init).
+	SoftHebb bool
+}
+
+// Validate checks the options.
+func (o ArchOptions) Validate() error {
+	if o.C <= 0 || o.H <= 0 || o.W <= 0 {
+		return fmt.Errorf("input shape %d×%d×%d is impossible", o.C, o.H, o.W)
+	}
+	if o.Classes < 2 {
+		return fmt.Errorf("classes %d must be at least 2", o.Classes)
+	}
+	if !(o.Width > 0) || math.IsInf(o.Width, 0) {
+		return fmt.Errorf("width multiplier %g must be positive", o.Width)
+	}
+	return nil
+}
+
+// channels scales a paper channel count by the width multiplier, erroring
+// when it rounds to zero.
+func (o ArchOptions) channels(layer string, paper int) (int, error) {
+	c := int(math.Round(float64(paper) * o.Width))
+	if c < 1 {
+		return 0, fmt.Errorf("width %g gives %s %d×%g = 0 channels: use a width ≥ %.3g", o.Width, layer, paper, o.Width, 0.5/float64(paper))
+	}
+	return c, nil
+}
+
+// Builder adds an architecture's layers to an empty network.
+type Builder func(n *Network, o ArchOptions) error
+
+var archs = map[string]struct {
+	build   Builder
+	summary string
+}{}
+
+// RegisterArch adds a named architecture builder.
+func RegisterArch(name, summary string, b Builder) {
+	if _, dup := archs[name]; dup {
+		panic("network: architecture registered twice: " + name)
+	}
+	archs[name] = struct {
+		build   Builder
+		summary string
+	}{b, summary}
+}
+
+// ArchNames lists the registered architectures.
+func ArchNames() []string {
+	out := make([]string, 0, len(archs))
+	for n := range archs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ArchSummary describes an architecture in one line.
+func ArchSummary(name string) string { return archs[name].summary }
+
+// BuildArch adds the named architecture to n.
+func BuildArch(n *Network, name string, o ArchOptions) error {
+	a, ok := archs[name]
+	if !ok {
+		return fmt.Errorf("unknown architecture %q (known: %s)", name, strings.Join(ArchNames(), ", "))
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if err := a.build(n, o); err != nil {
+		return err
+	}
+	return n.Err()
+}

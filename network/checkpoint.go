@@ -1,0 +1,168 @@
+package network
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"ghlsim/internal/runfiles"
+	"ghlsim/internal/safetensors"
+)
+
+// CheckpointVersion is the checkpoint format version this build writes and reads.
+//
+// A checkpoint is a safetensors file holding every state tensor of the
+// network (StateTensors: parameters, BN running statistics, eligibility
+// traces, optimiser moments) under its PyTorch-style name, plus string
+// metadata:
+//
+//	ghlsim_checkpoint  format version ("1")
+//	step               optimisation steps taken
+//	checksum           SHA-256 over the tensors (name order; name, shape, float32 bits)
+//	anything the trainer adds (data position, running sums, config digest)
+const CheckpointVersion = 1
+
+// Checkpoint is a decoded checkpoint file.
+type Checkpoint struct {
+	Step    int
+	Meta    map[string]string
+	Tensors map[string]HostTensor
+}
+
+// checksum digests tensors in name order.
+func checksum(ts map[string]HostTensor) string {
+	names := make([]string, 0, len(ts))
+	for n := range ts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	var buf [4]byte
+	for _, n := range names {
+		h.Write([]byte(n))
+		for _, d := range ts[n].Shape {
+			binary.LittleEndian.PutUint32(buf[:], uint32(d))
+			h.Write(buf[:])
+		}
+		for _, v := range ts[n].Data {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+			h.Write(buf[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// WriteCheckpoint saves the network's full state and the trainer's metadata
+// to path atomically (temp file, fsync, rename).
+func (n *Network) WriteCheckpoint(path string, meta map[string]string) error {
+	ts := n.SaveState()
+	md := map[string]string{}
+	for k, v := range meta {
+		md[k] = v
+	}
+	md["ghlsim_checkpoint"] = strconv.Itoa(CheckpointVersion)
+	md["step"] = strconv.Itoa(n.step)
+	md["checksum"] = checksum(ts)
+	b, err := safetensors.Encode(toFile(ts, md))
+	if err != nil {
+		return fmt.Errorf("encode checkpoint: %w", err)
+	}
+	return runfiles.WriteFileAtomic(path, b)
+}
+
+// ReadCheckpoint loads and verifies a checkpoint file.
+func ReadCheckpoint(path string) (*Checkpoint, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %w (delete it to start afresh)", err)
+	}
+	v := f.Metadata["ghlsim_checkpoint"]
+	if v == "" {
+		return nil, fmt.Errorf("checkpoint %s: not a ghlsim checkpoint (no ghlsim_checkpoint metadata)", path)
+	}
+	if v != strconv.Itoa(CheckpointVersion) {
+		return nil, fmt.Errorf("checkpoint %s: format version %s, this ghlsim reads version %d (resume with the ghlsim version that wrote it)", path, v, CheckpointVersion)
+	}
+	c := &Checkpoint{Meta: f.Metadata, Tensors: map[string]HostTensor{}}
+	for name, t := range f.Tensors {
+		c.Tensors[name] = HostTensor{Shape: t.Shape, Data: t.Data}
+	}
+	if got := checksum(c.Tensors); got != f.Metadata["checksum"] {
+		return nil, fmt.Errorf("checkpoint %s: checksum mismatch (file corrupt); delete it or restore a backup", path)
+	}
+	c.Step, err = strconv.Atoi(f.Metadata["step"])
+	if err != nil || c.Step < 0 {
+		return nil, fmt.Errorf("checkpoint %s: bad step %q", path, f.Metadata["step"])
+	}
+	return c, nil
+}
+
+// RestoreCheckpoint loads a checkpoint's tensors and step into the network.
+func (n *Network) RestoreCheckpoint(c *Checkpoint) error {
+	if err := n.LoadState(c.Tensors, false); err != nil {
+		return fmt.Errorf("checkpoint does not fit this network: %w", err)
+	}
+	n.SetStep(c.Step)
+	return nil
+}
+
+// WriteWeights saves parameters, BN buffers and eligibility traces as a
+// safetensors file (PyTorch names and layouts: conv1.weight [K,C,kh,kw],
+// fc.weight [out,in], bn1.running_mean, conv1.eligibility, …).
+func (n *Network) WriteWeights(path string, meta map[string]string) error {
+	ts := n.SaveState(KindWeight, KindBuffer, KindEligibility)
+	md := map[string]string{"format": "pt"}
+	for k, v := range meta {
+		md[k] = v
+	}
+	b, err := safetensors.Encode(toFile(ts, md))
+	if err != nil {
+		return err
+	}
+	return runfiles.WriteFileAtomic(path, b)
+}
+
+// LoadWeights initialises parameters and BN buffers from a safetensors file
+// (eligibilities in the file are loaded when the network has them). Every
+// parameter must be present with its exact shape.
+func (n *Network) LoadWeights(path string) error {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	params, elig := map[string]HostTensor{}, map[string]HostTensor{}
+	have := map[string]bool{}
+	for _, t := range n.StateTensors() {
+		have[t.Name] = true
+	}
+	for name, t := range f.Tensors {
+		h := HostTensor{Shape: t.Shape, Data: t.Data}
+		if strings.HasSuffix(name, ".eligibility") {
+			if have[name] { // a bp network has no traces to fill
+				elig[name] = h
+			}
+			continue
+		}
+		params[name] = h
+	}
+	if err := n.LoadState(params, false, KindWeight, KindBuffer); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := n.LoadState(elig, true, KindEligibility); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func toFile(ts map[string]HostTensor, md map[string]string) safetensors.File {
+	f := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: md}
+	for name, t := range ts {
+		f.Tensors[name] = safetensors.Tensor{Shape: t.Shape, Data: t.Data}
+	}
+	return f
+}

@@ -1,0 +1,148 @@
+package network
+
+import (
+	"fmt"
+
+	"ghlsim/backends"
+	"ghlsim/synapse"
+)
+
+// TensorKind classifies a named state tensor.
+type TensorKind int
+
+const (
+	// KindWeight is a learned parameter (weights, biases, BN affine).
+	KindWeight TensorKind = iota
+	// KindBuffer is non-learned model state (BN running statistics).
+	KindBuffer
+	// KindEligibility is a synapse group's eligibility trace.
+	KindEligibility
+	// KindOptimizer is optimiser state (momentum, Adam moments).
+	KindOptimizer
+)
+
+// NamedTensor is one state tensor with its PyTorch-style name, e.g.
+// "conv1.weight", "bn1.running_mean", "conv1.eligibility",
+// "fc.weight.momentum_buffer".
+type NamedTensor struct {
+	Name string
+	Kind TensorKind
+	T    backends.Tensor
+}
+
+// StateTensors lists every tensor the next step depends on, in a stable
+// order: parameters and buffers in layer order, then eligibility traces, then
+// optimiser state that exists so far.
+func (n *Network) StateTensors() []NamedTensor {
+	var out, elig, opt []NamedTensor
+	addParam := func(p *synapse.Param) {
+		out = append(out, NamedTensor{p.Name, KindWeight, p.Value})
+		if p.Moment1 != nil {
+			opt = append(opt, NamedTensor{p.Name + ".moment1", KindOptimizer, p.Moment1})
+		}
+		if p.Moment2 != nil {
+			opt = append(opt, NamedTensor{p.Name + ".moment2", KindOptimizer, p.Moment2})
+		}
+	}
+	for _, o := range n.ops {
+		switch o := o.(type) {
+		case *synOp:
+			for _, p := range o.g.Params() {
+				addParam(p)
+			}
+			if o.g.Trace != nil {
+				elig = append(elig, NamedTensor{o.g.Name + ".eligibility", KindEligibility, o.g.Trace})
+			}
+		case *bnOp:
+			for _, p := range o.params() {
+				addParam(p)
+			}
+			out = append(out,
+				NamedTensor{o.name + ".running_mean", KindBuffer, o.st.RunMean},
+				NamedTensor{o.name + ".running_var", KindBuffer, o.st.RunVar})
+		}
+	}
+	out = append(out, elig...)
+	return append(out, opt...)
+}
+
+// Params lists every trainable parameter (synapse groups and BN affine).
+func (n *Network) Params() []*synapse.Param {
+	var out []*synapse.Param
+	for _, o := range n.ops {
+		switch o := o.(type) {
+		case *synOp:
+			out = append(out, o.g.Params()...)
+		default:
+			out = append(out, o.params()...)
+		}
+	}
+	return out
+}
+
+// HostTensor is a named host copy of a state tensor.
+type HostTensor struct {
+	Shape backends.Shape
+	Data  []float32
+}
+
+// SaveState downloads the state tensors of the selected kinds to the host.
+func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor {
+	want := map[TensorKind]bool{}
+	for _, k := range kinds {
+		want[k] = true
+	}
+	out := map[string]HostTensor{}
+	for _, t := range n.StateTensors() {
+		if len(kinds) > 0 && !want[t.Kind] {
+			continue
+		}
+		h := HostTensor{Shape: t.T.Shape().Clone(), Data: make([]float32, t.T.Shape().Len())}
+		n.B.Download(h.Data, t.T)
+		out[t.Name] = h
+	}
+	return out
+}
+
+// LoadState uploads host tensors into the network by name. Every tensor in
+// the network of the selected kinds must be present unless partial is true;
+// unknown names and shape mismatches are errors. Optimiser state named in
+// the map is allocated if the network has none yet.
+func (n *Network) LoadState(state map[string]HostTensor, partial bool, kinds ...TensorKind) error {
+	want := map[TensorKind]bool{}
+	for _, k := range kinds {
+		want[k] = true
+	}
+	for _, p := range n.Params() {
+		if _, ok := state[p.Name+".moment1"]; ok && p.Moment1 == nil {
+			p.Moment1 = n.B.Alloc(p.Value.Shape())
+		}
+		if _, ok := state[p.Name+".moment2"]; ok && p.Moment2 == nil {
+			p.Moment2 = n.B.Alloc(p.Value.Shape())
+		}
+	}
+	known := map[string]bool{}
+	for _, t := range n.StateTensors() {
+		known[t.Name] = true
+		if len(kinds) > 0 && !want[t.Kind] {
+			continue
+		}
+		h, ok := state[t.Name]
+		if !ok {
+			if partial {
+				continue
+			}
+			return fmt.Errorf("tensor %s is missing (the file was saved from a different architecture, width or rule?)", t.Name)
+		}
+		if !h.Shape.Equal(t.T.Shape()) {
+			return fmt.Errorf("tensor %s has shape %v in the file but %v in the network (different width or dataset?)", t.Name, h.Shape, t.T.Shape())
+		}
+		n.B.Upload(t.T, h.Data)
+	}
+	for name := range state {
+		if !known[name] {
+			return fmt.Errorf("tensor %s in the file does not exist in this network (different architecture?)", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package network
+
+import (
+	"fmt"
+	"math"
+
+	"ghlsim/backends"
+	"ghlsim/neuromod"
+	"ghlsim/synapse"
+)
+
+// Hyper holds the learning rates and optimisers of the two parameter groups
+// for one step (ALGORITHM.md §3: hidden groups by their rule, the classifier
+// and BN affine parameters by plain backprop).
+type Hyper struct {
+	HiddenLR, HiddenWD   float32
+	ReadoutLR, ReadoutWD float32
+	// HiddenOpt is the optimiser when the hidden rule is bp (and for hidden biases).
+	HiddenOpt synapse.Optimizer
+	// ReadoutOpt trains the readout group and BN affine parameters.
+	ReadoutOpt synapse.Optimizer
+}
+
+// StepStats is what one training step measured.
+type StepStats struct {
+	Step    int     // the step's number (before incrementing)
+	Loss    float64 // mean loss over the batch
+	Correct int     // correct argmax predictions in the batch
+}
+
+// Monitor observes training steps (DESIGN.md phase 8). Before runs after the
+// broadcast and before plasticity, After once the step is complete; both only
+// on steps where Due is true.
+type Monitor interface {
+	Due(step int) bool
+	Before(n *Network, step int)
+	After(n *Network, st StepStats)
+}
+
+// TrainStep runs one step of the schedule on a batch: x is B·features
+// normalised inputs, labels B class indices.
+func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Monitor) (StepStats, error) {
+	if !n.built {
+		panic("network: TrainStep before Build")
+	}
+	b := n.B
+	step := n.step
+	// 1. present
+	if len(x) != n.InPop.Shape.Len() || len(labels) != n.Batch {
+		panic(fmt.Sprintf("network: batch of %d values and %d labels does not fit input %v", len(x), len(labels), n.InPop.Shape))
+	}
+	b.Upload(n.InPop.Act, x)
+	// 2. forward
+	for _, o := range n.ops {
+		o.forward(n, true)
+	}
+	// 3. eligibility (groups whose term is not fused into the credit phase)
+	if !n.frozen {
+		for i, g := range n.Groups {
+			o := n.synOf[g]
+			if n.Roles[i] == Hidden && g.Rule.Needs().Eligibility && !o.fused {
+				o.eligibility(n)
+			}
+		}
+	}
+	// 4. loss
+	loss, correct := b.SoftmaxCrossEntropy(n.Logits.Grad, n.Logits.Act, labels)
+	st := StepStats{Step: step, Loss: loss, Correct: correct}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return st, &NumericError{Step: step, Where: "loss", Value: loss}
+	}
+	// 5. credit
+	for i := len(n.ops) - 1; i >= 0; i-- {
+		o := n.ops[i]
+		if o.output().needsGrad || n.trainsParams(o) {
+			o.backward(n, n.acc[i])
+		}
+	}
+	// 6. broadcast
+	if !n.frozen {
+		n.Channel.Broadcast(b, step, n.modInputs)
+	}
+	due := monitors[:0:0]
+	for _, m := range monitors {
+		if m.Due(step) {
+			due = append(due, m)
+			m.Before(n, step)
+		}
+	}
+	// 7. plasticity
+	for i, g := range n.Groups {
+		if n.Roles[i] == Readout {
+			g.Rule.Apply(b, g, synapse.Hyper{LR: h.ReadoutLR, WeightDecay: h.ReadoutWD, Step: step, Optimizer: h.ReadoutOpt})
+		} else if !n.frozen {
+			g.Rule.Apply(b, g, synapse.Hyper{LR: h.HiddenLR, WeightDecay: h.HiddenWD, Step: step, Optimizer: h.HiddenOpt})
+		}
+	}
+	for _, o := range n.ops {
+		for _, p := range o.params() {
+			h.ReadoutOpt.Step(b, p, h.ReadoutLR, 0)
+		}
+	}
+	n.step++
+	// 8. monitor
+	for _, m := range due {
+		m.After(n, st)
+	}
+	return st, nil
+}
+
+// modInputs is what the channel's source for subscriber i may read.
+func (n *Network) modInputs(i int) neuromod.Inputs {
+	g := n.Channel.Subscriptions()[i].Sub.(*synapse.Group)
+	o := n.synOf[g]
+	return neuromod.Inputs{Grad: g.Weight.Grad, PostGrad: o.biasGrad(), Seed: n.Seed}
+}
+
+// NumericError reports a NaN or Inf found during a step.
+type NumericError struct {
+	Step  int
+	Where string // "loss" or a tensor name such as "conv2.weight"
+	Value float64
+}
+
+func (e *NumericError) Error() string {
+	return fmt.Sprintf("numeric failure at step %d: %s is %v (lower the learning rate, or check the input normalisation)", e.Step, e.Where, e.Value)
+}
+
+// Evaluate runs the forward pass in eval mode (BN running statistics, no
+// dropout) on a batch whose first count samples are real (the rest padding)
+// and returns the summed loss and the number of correct predictions over
+// those count samples.
+func (n *Network) Evaluate(x []float32, labels []int32, count int) (lossSum float64, correct int) {
+	b := n.B
+	b.Upload(n.InPop.Act, x)
+	for _, o := range n.ops {
+		o.forward(n, false)
+	}
+	classes := n.Logits.Shape[1]
+	if len(n.hostLogits) != n.Logits.Shape.Len() {
+		n.hostLogits = make([]float32, n.Logits.Shape.Len())
+	}
+	b.Download(n.hostLogits, n.Logits.Act)
+	for i := 0; i < count; i++ {
+		row := n.hostLogits[i*classes : (i+1)*classes]
+		mx, arg := row[0], 0
+		for k, v := range row {
+			if v > mx {
+				mx, arg = v, k
+			}
+		}
+		var se float64
+		for _, v := range row {
+			se += math.Exp(float64(v - mx))
+		}
+		lossSum += math.Log(se) - float64(row[labels[i]]-mx)
+		if arg == int(labels[i]) {
+			correct++
+		}
+	}
+	return lossSum, correct
+}
+
+// CheckFinite scans weights and eligibilities for NaN/Inf (on the host) and
+// returns a NumericError naming the first bad tensor.
+func (n *Network) CheckFinite() error {
+	for _, t := range n.StateTensors() {
+		if t.Kind != KindWeight && t.Kind != KindEligibility {
+			continue
+		}
+		host := make([]float32, t.T.Shape().Len())
+		n.B.Download(host, t.T)
+		for _, v := range host {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return &NumericError{Step: n.step, Where: t.Name, Value: float64(v)}
+			}
+		}
+	}
+	return nil
+}
+
+var _ = backends.Shape{}

@@ -1,0 +1,22 @@
+package synapse
+
+import "ghlsim/backends"
+
+func init() {
+	Register("ghl", "Global-guided Hebbian: W ← W − η(|Ĥ|⊙sign(∂L/∂W) + λW) (ALGORITHM.md §3)", func() Rule { return ghlRule{} })
+}
+
+// ghlRule is the paper's update: the local Oja-SWTA term sets each synapse's
+// step size, the broadcast modulator sets its direction.
+type ghlRule struct{}
+
+func (ghlRule) Name() string { return "ghl" }
+
+func (ghlRule) Needs() Needs { return Needs{Eligibility: true, Gradient: true, Modulator: true} }
+
+// Apply implements W ← W − η·(|Ĥ| ⊙ M + λ·W) (ALGORITHM.md §3, eq. 5-6).
+func (ghlRule) Apply(b backends.Backend, g *Group, h Hyper) {
+	g.CheckModulator(h.Step)
+	b.ModulatedUpdate(g.Weight.Value, g.Trace, g.Modulator, g.TraceScale, h.LR, h.WeightDecay)
+	applyBias(b, g, h)
+}
