@@ -43,6 +43,7 @@ func (n *Network) Build(r Rules) error {
 		return fmt.Errorf("eligibility decay %g must be in [0, 1)", r.Decay)
 	}
 	n.Channel = neuromod.NewChannel()
+	n.modInputsFn = n.modInputs
 	if f, ok := n.B.(backends.HebbGradFuser); ok {
 		n.fuser = f
 	}
@@ -84,6 +85,9 @@ func (n *Network) Build(r Rules) error {
 	}
 	n.markGradients()
 	n.allocate()
+	if err := n.setupCredit(); err != nil {
+		return err
+	}
 	n.built = true
 	return nil
 }

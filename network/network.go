@@ -54,6 +54,16 @@ type Network struct {
 	labels []int32
 	// host logits for evaluation of partial batches.
 	hostLogits []float32
+	// modInputsFn is n.modInputs bound once, so broadcasting allocates nothing.
+	modInputsFn func(int) neuromod.Inputs
+	// dueBuf holds the monitors due at a step (reused).
+	dueBuf []Monitor
+	// credit is the credit path (BP, FA, DFA) and dfaRegion the populations
+	// of the readout stack that still use backprop under DFA.
+	credit    neuromod.Credit
+	dfaRegion map[*Population]bool
+	// gradOnly makes the credit phase skip fused Hebbian terms (recomputation).
+	gradOnly bool
 }
 
 // New starts an empty network on backend b for batches of the given size.

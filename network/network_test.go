@@ -14,6 +14,11 @@ import (
 // with and without bias), ReLU, Triangle, max and average pooling, a
 // residual add, flatten, dropout and a dense readout.
 func tinyNet(t testing.TB, b backends.Backend, rule string, seed uint64) *network.Network {
+	return tinyNetMod(t, b, rule, "", seed)
+}
+
+// tinyNetMod is tinyNet with a modulator source spec ("" = grad-sign).
+func tinyNetMod(t testing.TB, b backends.Backend, rule, mod string, seed uint64) *network.Network {
 	t.Helper()
 	n := network.New(b, 4, seed)
 	x := n.Input(2, 6, 6)
@@ -29,7 +34,7 @@ func tinyNet(t testing.TB, b backends.Backend, rule string, seed uint64) *networ
 	h = n.Flatten(h, "flat")
 	h = n.Dropout(h, "drop", 0.25)
 	n.Dense(h, network.DenseSpec{Name: "fc", Out: 3, Bias: true, Init: network.InitUniform, Role: network.Readout})
-	if err := n.Build(network.Rules{Hidden: rule}); err != nil {
+	if err := n.Build(network.Rules{Hidden: rule, Modulator: mod}); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -252,5 +257,28 @@ func TestDeepHebbShapes(t *testing.T) {
 	}
 	if !n.Logits.Shape.Equal(backends.Shape{2, 10}) {
 		t.Errorf("logits %v", n.Logits.Shape)
+	}
+}
+
+func TestStepFLOPsDeepHebb(t *testing.T) {
+	b := cpu.New(1)
+	for _, c := range []struct {
+		rule string
+		want float64 // per image, from ALGORITHM.md §5 shapes
+	}{
+		// conv1 2·96·75·1024, conv2 2·384·864·256, conv3 2·1536·3456·64, fc 2·24576·10.
+		{"ghl", 3*14745600 + 4*169869312 + 4*679477248 + 3*491520},
+		{"bp", 2*14745600 + 3*169869312 + 3*679477248 + 3*491520},
+	} {
+		n := network.New(b, 2, 1)
+		if err := network.BuildArch(n, "deephebb", network.ArchOptions{C: 3, H: 32, W: 32, Classes: 10, Width: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.Build(network.Rules{Hidden: c.rule}); err != nil {
+			t.Fatal(err)
+		}
+		if got := n.StepFLOPs() / 2; got != c.want {
+			t.Errorf("%s: %.0f FLOP per image, want %.0f", c.rule, got, c.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package network
 
 import (
 	"ghlsim/backends"
+	"ghlsim/neuromod"
 	"ghlsim/synapse"
 )
 
@@ -19,6 +20,16 @@ type synOp struct {
 	// postGrad receives Σ_{b,p} ∂L/∂u_k when the group has no bias but a
 	// modulator source reads per-neuron credit.
 	postGrad backends.Tensor
+	// feedback is the fixed random feedback matrix of feedback alignment
+	// (shape of W) or of direct feedback alignment ([|u|, classes]); nil under BP.
+	feedback backends.Tensor
+	// dfaProj holds the projected output error under DFA; gate is the op
+	// whose derivative gates it (the activation consuming u, if any).
+	dfaProj backends.Tensor
+	gate    op
+	// noDataGrad skips the input gradient (readout layers under DFA, whose
+	// input lies in the hidden region that receives projected errors).
+	noDataGrad bool
 }
 
 func (o *synOp) inputs() []*Population    { return []*Population{o.in} }
@@ -56,26 +67,61 @@ func (o *synOp) eligibility(n *Network) {
 }
 
 func (o *synOp) backward(n *Network, acc []bool) {
-	b, g := n.B, o.g
 	if n.trainsParams(o) {
-		switch {
-		case g.Kind == synapse.Dense:
-			b.LinearBackwardWeight(g.Weight.Grad, o.biasGrad(), o.in.Act, o.out.Grad)
-		case o.fused:
-			g.HMax = n.fuser.Conv2DBackwardWeightHebb(g.Weight.Grad, o.biasGrad(), g.H, o.in.Act, o.out.Grad, o.out.Act, g.Weight.Value, g.OjaParams())
-			g.UpdateTrace(b)
-		default:
-			b.Conv2DBackwardWeight(g.Weight.Grad, o.biasGrad(), o.in.Act, o.out.Grad, g.Conv)
-		}
+		o.weightGrad(n)
 	}
-	if !o.in.needsGrad {
+	if !o.in.needsGrad || (o.noDataGrad && n.credit == neuromod.DFA) {
 		return // no input gradient for the first layer (or below a frozen stack)
 	}
-	dst := gradInto(o.in, acc[0])
-	if g.Kind == synapse.Dense {
-		b.LinearBackwardData(dst, o.out.Grad, g.Weight.Value)
-	} else {
-		b.Conv2DBackwardData(dst, o.out.Grad, g.Weight.Value, g.Conv)
+	o.dataGrad(n, acc[0])
+}
+
+// weightGrad computes ∂L/∂W (and Σ ∂L/∂u) from the input and out.Grad, with
+// the Hebbian term in the same pass when fused.
+func (o *synOp) weightGrad(n *Network) {
+	b, g := n.B, o.g
+	switch {
+	case g.Kind == synapse.Dense:
+		b.LinearBackwardWeight(g.Weight.Grad, o.biasGrad(), o.in.Act, o.out.Grad)
+	case o.fused && !n.gradOnly:
+		g.HMax = n.fuser.Conv2DBackwardWeightHebb(g.Weight.Grad, o.biasGrad(), g.H, o.in.Act, o.out.Grad, o.out.Act, g.Weight.Value, g.OjaParams())
+		g.UpdateTrace(b)
+	case o.fused: // gradient-only recomputation (TrueGradients)
+		b.Conv2DBackwardWeight(g.Weight.Grad, o.biasGrad(), o.in.Act, o.out.Grad, g.Conv)
+	default:
+		b.Conv2DBackwardWeight(g.Weight.Grad, o.biasGrad(), o.in.Act, o.out.Grad, g.Conv)
 	}
-	finishGrad(b, o.in, acc[0])
+}
+
+// dataGrad propagates out.Grad to the input through Wᵀ, or through the fixed
+// random feedback weights under feedback alignment (no weight transport).
+func (o *synOp) dataGrad(n *Network, acc bool) {
+	b, g := n.B, o.g
+	w := g.Weight.Value
+	if n.credit == neuromod.FA {
+		w = o.feedback
+	}
+	dst := gradInto(o.in, acc)
+	if g.Kind == synapse.Dense {
+		b.LinearBackwardData(dst, o.out.Grad, w)
+	} else {
+		b.Conv2DBackwardData(dst, o.out.Grad, w, g.Conv)
+	}
+	finishGrad(b, o.in, acc)
+}
+
+// dfaCredit gives a hidden group its error directly from the output error e
+// (direct feedback alignment, Nøkland 2016): ∂L/∂u_l := (e·D_lᵀ) ⊙ f′(u_l),
+// with D_l a fixed random [|u_l|, classes] matrix and f′ the derivative of the
+// activation that consumes u_l (none when u_l feeds anything else).
+func (o *synOp) dfaCredit(n *Network) {
+	b := n.B
+	flat := b.Reshape(o.dfaProj, backends.Shape{n.Batch, o.out.Features()})
+	b.Linear(flat, n.Logits.Grad, o.feedback, nil)
+	if a, ok := o.gate.(*actOp); ok {
+		b.ActivationBackward(o.out.Grad, o.dfaProj, o.out.Act, a.p)
+	} else {
+		b.Copy(o.out.Grad, o.dfaProj)
+	}
+	o.weightGrad(n)
 }

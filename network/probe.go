@@ -22,11 +22,6 @@ func (n *Network) Gradients(x []float32, labels []int32) float64 {
 		o.forward(n, true)
 	}
 	loss, _ := n.B.SoftmaxCrossEntropy(n.Logits.Grad, n.Logits.Act, labels)
-	for i := len(n.ops) - 1; i >= 0; i-- {
-		o := n.ops[i]
-		if o.output().needsGrad || n.trainsParams(o) {
-			o.backward(n, n.acc[i])
-		}
-	}
+	n.creditPhase(n.credit)
 	return loss
 }

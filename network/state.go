@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
+	"ghlsim/neuromod"
 	"ghlsim/synapse"
 )
 
@@ -19,6 +20,8 @@ const (
 	KindEligibility
 	// KindOptimizer is optimiser state (momentum, Adam moments).
 	KindOptimizer
+	// KindModulator is modulator-source state (e.g. delay:k's ring buffer).
+	KindModulator
 )
 
 // NamedTensor is one state tensor with its PyTorch-style name, e.g.
@@ -63,7 +66,15 @@ func (n *Network) StateTensors() []NamedTensor {
 		}
 	}
 	out = append(out, elig...)
-	return append(out, opt...)
+	out = append(out, opt...)
+	if n.Channel != nil {
+		for _, sub := range n.Channel.Subscriptions() {
+			for i, t := range neuromod.StateOf(sub.Source) {
+				out = append(out, NamedTensor{fmt.Sprintf("%s.modulator_state.%d", sub.Name, i), KindModulator, t})
+			}
+		}
+	}
+	return out
 }
 
 // Params lists every trainable parameter (synapse groups and BN affine).

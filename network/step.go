@@ -70,23 +70,19 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 		return st, &NumericError{Step: step, Where: "loss", Value: loss}
 	}
 	// 5. credit
-	for i := len(n.ops) - 1; i >= 0; i-- {
-		o := n.ops[i]
-		if o.output().needsGrad || n.trainsParams(o) {
-			o.backward(n, n.acc[i])
-		}
-	}
+	n.creditPhase(n.credit)
 	// 6. broadcast
 	if !n.frozen {
-		n.Channel.Broadcast(b, step, n.modInputs)
+		n.Channel.Broadcast(b, step, n.modInputsFn)
 	}
-	due := monitors[:0:0]
+	due := n.dueBuf[:0]
 	for _, m := range monitors {
 		if m.Due(step) {
 			due = append(due, m)
 			m.Before(n, step)
 		}
 	}
+	n.dueBuf = due[:0]
 	// 7. plasticity
 	for i, g := range n.Groups {
 		if n.Roles[i] == Readout {

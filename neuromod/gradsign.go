@@ -7,20 +7,43 @@ import (
 )
 
 func init() {
-	Register("grad-sign", "the paper's third factor: M = sign(∂L/∂W) per synapse, from backprop (ALGORITHM.md §2)",
-		func(b backends.Backend, w backends.Shape, param string) (Source, error) {
-			if param != "" {
-				return nil, fmt.Errorf("grad-sign takes no parameter (got %q)", param)
-			}
-			return gradSign{}, nil
-		})
+	Register("grad-sign", "the paper's third factor: M = sign(∂L/∂W) per synapse, from backprop (ALGORITHM.md §2); takes @neuron/@layer/@global",
+		creditSignFactory("grad-sign", BP))
 }
 
-// gradSign delivers sign(∂L/∂W) with sign(0) = 0.
-type gradSign struct{}
+// creditSignFactory makes the factory of a sign-of-credit source.
+func creditSignFactory(name string, c Credit) Factory {
+	return func(b backends.Backend, w backends.Shape, param string) (Source, error) {
+		if param != "" {
+			return nil, fmt.Errorf("%s takes no parameter (got %q)", name, param)
+		}
+		return creditSign{name: name, credit: c}, nil
+	}
+}
 
-func (gradSign) Name() string { return "grad-sign" }
+// creditSign delivers M = sign(Inputs.Grad) with sign(0) = 0, where the
+// network fills Inputs.Grad by the credit path c (grad-sign, fa-sign,
+// dfa-sign).
+type creditSign struct {
+	name   string
+	credit Credit
+}
 
-func (gradSign) Modulate(b backends.Backend, in Inputs, m backends.Tensor) {
+// Name is the family name, e.g. "grad-sign".
+func (s creditSign) Name() string { return s.name }
+
+// Credit is the path that must fill Inputs.Grad.
+func (s creditSign) Credit() Credit { return s.credit }
+
+// Modulate writes sign(Inputs.Grad) into m.
+func (s creditSign) Modulate(b backends.Backend, in Inputs, m backends.Tensor) {
+	if in.Grad == nil {
+		panic(fmt.Sprintf("neuromod: %s for group %q: Inputs.Grad is nil (the credit phase must compute ∂L/∂W by %v)", s.name, in.Group, s.credit))
+	}
 	b.Sign(m, in.Grad)
+}
+
+// AtGranularity returns sign(credit) at neuron, layer or global granularity.
+func (s creditSign) AtGranularity(b backends.Backend, w backends.Shape, g Granularity) (Source, error) {
+	return newCoarseSign(b, w, s.name, s.credit, g)
 }

@@ -20,6 +20,11 @@ type Inputs struct {
 	PostGrad backends.Tensor
 	// Seed is the run seed, for sources with random draws.
 	Seed uint64
+	// GlobalCredit is Σ over every subscriber of the channel of Σ_k
+	// PostGrad[k], summed on the host in float64 in subscription order.
+	// Channel.Broadcast fills it only when some subscribed source reads it
+	// (GlobalCreditReader); it is 0 otherwise.
+	GlobalCredit float64
 }
 
 // Source computes the third factor for one subscribed group. A source
@@ -35,44 +40,72 @@ type Source interface {
 // parameter text after the name's colon ("" when there is none).
 type Factory func(b backends.Backend, w backends.Shape, param string) (Source, error)
 
+// WrapperFactory makes a wrapper around inner, the source that the rest of
+// the spec made, for one group with weights of shape w, from the parameter
+// text after the wrapper's colon ("" when there is none).
+type WrapperFactory func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error)
+
 var (
 	sourcesMu sync.Mutex
 	sources   = map[string]sourceEntry{}
 )
 
+// sourceEntry is a registered family: exactly one of factory and wrap is set.
 type sourceEntry struct {
 	factory Factory
+	wrap    WrapperFactory
 	summary string
 }
 
-// Register adds a source family under name with a one-line summary.
+// Register adds a source family under name with a one-line summary. Names
+// must be non-empty and free of the spec punctuation ":@+" and spaces.
 func Register(name, summary string, f Factory) {
+	register(name, sourceEntry{factory: f, summary: summary})
+}
+
+// RegisterWrapper adds a wrapper family (flip, delay, every, …) under name
+// with a one-line summary; the same naming rules as Register apply.
+func RegisterWrapper(name, summary string, f WrapperFactory) {
+	register(name, sourceEntry{wrap: f, summary: summary})
+}
+
+func register(name string, e sourceEntry) {
+	if name == "" || strings.ContainsAny(name, ":@+ \t") {
+		panic(fmt.Sprintf("neuromod: source name %q must be non-empty without ':', '@', '+' or spaces", name))
+	}
 	sourcesMu.Lock()
 	defer sourcesMu.Unlock()
 	if _, dup := sources[name]; dup {
 		panic("neuromod: source registered twice: " + name)
 	}
-	sources[name] = sourceEntry{f, summary}
+	sources[name] = e
 }
 
-// New makes a source from a spec "name" or "name:param" (e.g. "flip:0.1")
-// for a group with weight shape w.
-func New(b backends.Backend, spec string, w backends.Shape) (Source, error) {
-	name, param, _ := strings.Cut(spec, ":")
+// lookup returns the registered family called name.
+func lookup(name string) (sourceEntry, bool) {
 	sourcesMu.Lock()
+	defer sourcesMu.Unlock()
 	e, ok := sources[name]
-	sourcesMu.Unlock()
-	if !ok {
-		return nil, fmt.Errorf("unknown modulator source %q (known: %s)", spec, strings.Join(Names(), ", "))
+	return e, ok
+}
+
+// New makes a source for a group with weight shape w from a spec in the
+// grammar of the package documentation, e.g. "grad-sign", "flip:0.1",
+// "grad-sign@neuron" or "delay:4+flip:0.1+fa-sign". Bad specs return an
+// error that names the offending term and what it should look like.
+func New(b backends.Backend, spec string, w backends.Shape) (Source, error) {
+	p, err := parseSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("modulator source %q: %w", spec, err)
 	}
-	s, err := e.factory(b, w, param)
+	s, err := p.build(b, w)
 	if err != nil {
 		return nil, fmt.Errorf("modulator source %q: %w", spec, err)
 	}
 	return s, nil
 }
 
-// Names lists registered source families in sorted order.
+// Names lists registered source and wrapper families in sorted order.
 func Names() []string {
 	sourcesMu.Lock()
 	defer sourcesMu.Unlock()
@@ -84,9 +117,26 @@ func Names() []string {
 	return out
 }
 
-// Summary is the one-line description of a source family.
+// IsWrapper reports whether name is a registered wrapper family (one that
+// modifies another source's signal) rather than a base source.
+func IsWrapper(name string) bool {
+	e, ok := lookup(name)
+	return ok && e.wrap != nil
+}
+
+// Summary is the one-line description of a source or wrapper family.
 func Summary(name string) string {
-	sourcesMu.Lock()
-	defer sourcesMu.Unlock()
-	return sources[name].summary
+	e, _ := lookup(name)
+	return e.summary
+}
+
+// namesOf lists the registered families of one kind, sorted.
+func namesOf(wrappers bool) []string {
+	var out []string
+	for _, n := range Names() {
+		if IsWrapper(n) == wrappers {
+			out = append(out, n)
+		}
+	}
+	return out
 }

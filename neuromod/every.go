@@ -1,0 +1,41 @@
+package neuromod
+
+import (
+	"fmt"
+	"strconv"
+
+	"ghlsim/backends"
+)
+
+func init() {
+	RegisterWrapper("every", "wrapper every:k: delivers the modulator only at steps with step % k == 0 and 0 (no plastic change, weight decay only) otherwise",
+		func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
+			if param == "" {
+				return nil, fmt.Errorf("every needs a period: every:k with k ≥ 1, e.g. every:4")
+			}
+			k, err := strconv.Atoi(param)
+			if err != nil {
+				return nil, fmt.Errorf("every: %q is not an integer (write every:k with k ≥ 1, e.g. every:4)", param)
+			}
+			if k < 1 {
+				return nil, fmt.Errorf("every: k = %d must be ≥ 1 (the period in steps; every:1 delivers every step)", k)
+			}
+			return &every{wrapped: wrapped{name: wrapName("every:"+param, inner), inner: inner}, k: k}, nil
+		})
+}
+
+// every gates delivery: M = M_inner at steps t with t mod k = 0, else 0.
+// The inner source still runs at every step, so its state (a delay line)
+// advances normally and only delivery is gated.
+type every struct {
+	wrapped
+	k int
+}
+
+// Modulate writes M_inner on delivery steps and 0 between them.
+func (e *every) Modulate(b backends.Backend, in Inputs, m backends.Tensor) {
+	e.inner.Modulate(b, in, m)
+	if in.Step%e.k != 0 {
+		b.Fill(m, 0)
+	}
+}
