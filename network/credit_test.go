@@ -6,8 +6,8 @@ import (
 
 	"ghlsim/backends"
 	"ghlsim/backends/cpu"
-	"ghlsim/neuromod"
 	"ghlsim/network"
+	"ghlsim/neuromod"
 )
 
 // spyBackend records the weight tensors the backward-data ops read.
