@@ -1,92 +1,223 @@
 package gemm
 
-import "sync"
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+)
 
 // Engine multiplies matrices on a fixed number of worker threads and owns the
-// packing buffers, so steady-state calls do not allocate.
+// packing buffers, so steady-state calls do not allocate. An Engine is not
+// safe for concurrent Sgemm calls; use one Engine per goroutine.
 type Engine struct {
+	s *state
+}
+
+// state is the Engine's body; helper goroutines reference it, not the Engine,
+// so an unreachable Engine can stop them through a cleanup.
+type state struct {
 	threads int
+	kern    microKernel
+	simd    bool // pack with the assembly transposes
+	team    team
+
+	// The current call.
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	nt             int          // threads used by this call
+	kcb, ncb       int          // K and N block sizes of this call
+	plans          [2]blockPlan // full N blocks and the last one
+
+	sig       signal
+	steps     []step         // one per (N block, K block)
+	chunkStep []atomic.Int32 // last step each chunk index finished
+	bbuf      [2][]float32   // packed B blocks (double-buffered), shared
+	scratch   []*scratch     // per-thread buffers
+}
+
+// scratch is one thread's private packing buffer and edge tile.
+type scratch struct {
+	abuf []float32
+	tile [mr * nr]float32
+	_    [64]byte // keep neighbouring threads' tiles on separate cache lines
 }
 
 // New returns an engine that uses the given number of threads (≥ 1).
 func New(threads int) *Engine {
-	e := &Engine{}
+	s := &state{}
+	s.sig.init()
+	var name string
+	s.kern, name = selectKernel()
+	s.simd = name != ""
+	e := &Engine{s: s}
 	e.SetThreads(threads)
+	runtime.AddCleanup(e, func(s *state) { s.team.stop() }, s)
 	return e
 }
 
 // Threads is the number of worker threads.
-func (e *Engine) Threads() int { return e.threads }
+func (e *Engine) Threads() int { return e.s.threads }
 
 // SetThreads changes the worker-thread count (values below 1 mean 1).
 func (e *Engine) SetThreads(n int) {
 	if n < 1 {
 		n = 1
 	}
-	e.threads = n
+	s := e.s
+	if n != s.threads {
+		s.team.stop()
+		s.threads = n
+	}
+}
+
+// Features names the instruction-set path in use, e.g. " AVX2+FMA", or ""
+// for the portable Go kernel.
+func Features() string {
+	_, name := selectKernel()
+	return name
 }
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
 // op(A) is m×k (A is k×m when transA), op(B) is k×n (B is n×k when transB)
 // and C is m×n with leading dimension ldc. beta = 0 ignores C's old contents
-// (NaNs included).
+// (NaNs included). It panics on negative sizes, short leading dimensions or
+// slices too short for the described matrices.
 func (e *Engine) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
 		return
 	}
-	rows := func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ci := c[i*ldc : i*ldc+n]
-			if beta == 0 {
-				for j := range ci {
-					ci[j] = 0
-				}
-			} else if beta != 1 {
-				for j := range ci {
-					ci[j] *= beta
-				}
-			}
-			for p := 0; p < k; p++ {
-				var av float32
-				if transA {
-					av = a[p*lda+i]
-				} else {
-					av = a[i*lda+p]
-				}
-				av *= alpha
-				if av == 0 {
-					continue
-				}
-				if transB {
-					for j := range ci {
-						ci[j] += av * b[j*ldb+p]
-					}
-				} else {
-					bp := b[p*ldb : p*ldb+n]
-					for j, bv := range bp {
-						ci[j] += av * bv
-					}
-				}
-			}
-		}
-	}
-	t := e.threads
-	if t > m {
-		t = m
-	}
-	if t <= 1 {
-		rows(0, m)
+	if k == 0 || alpha == 0 {
+		scale(c, m, n, ldc, beta)
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < t; w++ {
-		lo, hi := m*w/t, m*(w+1)/t
-		wg.Add(1)
-		go func() { defer wg.Done(); rows(lo, hi) }()
+	s := e.s
+	s.transA, s.transB = transA, transB
+	s.m, s.n, s.k = m, n, k
+	s.alpha, s.beta = alpha, beta
+	s.a, s.b, s.c = a, b, c
+	s.lda, s.ldb, s.ldc = lda, ldb, ldc
+	s.nt = threadsFor(s.threads, m, n, k)
+	s.reserve()
+	if s.nt == 1 {
+		s.work(0)
+	} else {
+		if s.team.size() != s.threads {
+			s.team.stop()
+			s.team.start(s.threads, s.work)
+		}
+		s.team.run(s.nt)
 	}
-	wg.Wait()
+	s.a, s.b, s.c = nil, nil, nil
+	runtime.KeepAlive(e) // its cleanup stops the helpers
 }
 
-// Features names the instruction-set path in use, e.g. " AVX2+FMA", or ""
-// for the portable Go kernel.
-func Features() string { return "" }
+// threadsFor is how many threads a call uses: small products run on one
+// thread, where waking helpers would cost more than it saves.
+func threadsFor(threads, m, n, k int) int {
+	const minWork = 1 << 18 // multiply-adds per thread
+	w := m * n * k / minWork
+	return max(1, min(threads, w))
+}
+
+// reserve plans the current call and grows its buffers and counters.
+func (s *state) reserve() {
+	s.kcb = blocks(s.k, kC, 1)
+	s.ncb = blocks(s.n, nC, nr)
+	s.plans[0] = plan(s.m, s.ncb, s.nt)
+	s.plans[1] = plan(s.m, s.n-(s.n-1)/s.ncb*s.ncb, s.nt)
+	nj, np := (s.n+s.ncb-1)/s.ncb, (s.k+s.kcb-1)/s.kcb
+	if len(s.steps) < nj*np {
+		s.steps = make([]step, nj*np)
+	}
+	for g := range s.steps[:nj*np] {
+		st := &s.steps[g]
+		bp := &s.plans[0]
+		if g/np == nj-1 {
+			bp = &s.plans[1]
+		}
+		st.units, st.chunks = int32(bp.units()), int32(bp.rowCuts*bp.colCuts)
+		st.unitNext.Store(0)
+		st.unitDone.Store(0)
+		st.chunkNext.Store(0)
+		st.chunkDone.Store(0)
+	}
+	chunks := max(s.plans[0].rowCuts*s.plans[0].colCuts, s.plans[1].rowCuts*s.plans[1].colCuts)
+	if len(s.chunkStep) < chunks {
+		s.chunkStep = make([]atomic.Int32, chunks)
+	}
+	for j := range s.chunkStep[:chunks] {
+		s.chunkStep[j].Store(-1)
+	}
+	bsize := s.kcb * s.ncb
+	s.bbuf[0] = grow(s.bbuf[0], bsize)
+	if nj*np > 1 {
+		s.bbuf[1] = grow(s.bbuf[1], bsize)
+	}
+	for len(s.scratch) < s.nt {
+		s.scratch = append(s.scratch, &scratch{})
+	}
+	asize := s.kcb*max(s.plans[0].rowsPer, s.plans[1].rowsPer) + packSlack
+	for _, w := range s.scratch[:s.nt] {
+		w.abuf = grow(w.abuf, asize)
+	}
+}
+
+// grow returns buf resized to n, reallocating (32-byte aligned) only when its
+// capacity is too small.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	raw := make([]float32, n+8)
+	off := int(-uintptr(unsafe.Pointer(&raw[0])) & 31 / 4)
+	return raw[off : off+n]
+}
+
+// scale sets C = beta·C (beta = 0 writes zeros).
+func scale(c []float32, m, n, ldc int, beta float32) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// checkArgs panics if the sizes or slices cannot describe the product.
+func checkArgs(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("gemm: negative size m=%d n=%d k=%d", m, n, k))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	check := func(name string, rows, cols, l, ld int) {
+		if ld < max(1, cols) {
+			panic(fmt.Sprintf("gemm: ld%s=%d < %d columns", name, ld, cols))
+		}
+		if rows > 0 && cols > 0 && l < (rows-1)*ld+cols {
+			panic(fmt.Sprintf("gemm: len(%s)=%d too short for %d×%d with ld %d", name, l, rows, cols, ld))
+		}
+	}
+	if m > 0 && n > 0 && k > 0 {
+		check("a", ar, ac, la, lda)
+		check("b", br, bc, lb, ldb)
+	}
+	if m > 0 && n > 0 {
+		check("c", m, n, lc, ldc)
+	}
+}

@@ -1,0 +1,116 @@
+package cpu
+
+import (
+	"fmt"
+	"runtime"
+
+	"ghlsim/backends"
+	"ghlsim/backends/cpu/gemm"
+)
+
+func init() {
+	backends.Register("cpu", func(device string) (backends.Backend, error) {
+		if device != "" {
+			return nil, fmt.Errorf("the cpu backend takes no device (got %q): use --backend cpu", device)
+		}
+		return New(runtime.GOMAXPROCS(0)), nil
+	})
+}
+
+// Backend is the pure-Go reference backend. A Backend runs one kernel at a
+// time: like a device stream, it must not be used from several goroutines at
+// once.
+type Backend struct {
+	threads int
+	gemm    *gemm.Engine
+	mm      matmul    // matrix products; b.gemm except in allocation tests
+	workers *workers  // persistent worker goroutines for non-GEMM kernels
+	ws      workspace // grow-only scratch buffers and preallocated tasks
+	chunk   int       // most samples per im2col chunk (0: as many as fit); tests lower it
+	cleanup runtime.Cleanup
+}
+
+// matmul is the GEMM entry point the kernels use (gemm.Engine's signature).
+type matmul interface {
+	Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+}
+
+// New returns a cpu backend that runs kernels on the given number of threads.
+func New(threads int) *Backend {
+	b := &Backend{gemm: gemm.New(threads)}
+	b.mm = b.gemm
+	b.SetThreads(threads)
+	return b
+}
+
+// Name is "cpu".
+func (b *Backend) Name() string { return "cpu" }
+
+// Device describes the host processor and thread count.
+func (b *Backend) Device() string {
+	return fmt.Sprintf("cpu: %d threads, %s/%s%s", b.threads, runtime.GOOS, runtime.GOARCH, gemm.Features())
+}
+
+// Threads is the worker-thread count.
+func (b *Backend) Threads() int { return b.threads }
+
+// SetThreads changes the worker-thread count (values below 1 mean 1).
+func (b *Backend) SetThreads(n int) {
+	if n < 1 {
+		n = 1
+	}
+	b.threads = n
+	b.gemm.SetThreads(n)
+	b.setWorkers(n)
+}
+
+// Sync is a no-op: cpu kernels are synchronous.
+func (b *Backend) Sync() {}
+
+// Close stops the worker goroutines; the backend is unusable afterwards.
+func (b *Backend) Close() error {
+	b.setWorkers(0)
+	return nil
+}
+
+// Alloc returns a zero-filled tensor.
+func (b *Backend) Alloc(s backends.Shape) backends.Tensor {
+	if !s.Valid() {
+		panic(fmt.Sprintf("cpu: Alloc of invalid shape %v", s))
+	}
+	return &Tensor{shape: s.Clone(), data: make([]float32, s.Len()), owner: b}
+}
+
+// AllocIndices returns argmax storage for a pooled output of shape s.
+func (b *Backend) AllocIndices(s backends.Shape) backends.Indices {
+	return &Indices{shape: s.Clone(), idx: make([]int32, s.Len())}
+}
+
+// Reshape returns a view of t with shape s (same element count).
+func (b *Backend) Reshape(t backends.Tensor, s backends.Shape) backends.Tensor {
+	ct := tensorOf(t)
+	if s.Len() != len(ct.data) {
+		panic(fmt.Sprintf("cpu: cannot reshape %v to %v", ct.shape, s))
+	}
+	return &Tensor{shape: s.Clone(), data: ct.data, owner: b}
+}
+
+// Upload copies host data into dst.
+func (b *Backend) Upload(dst backends.Tensor, src []float32) {
+	d := tensorOf(dst)
+	if len(src) != len(d.data) {
+		panic(fmt.Sprintf("cpu: Upload of %d values into %v", len(src), d.shape))
+	}
+	copy(d.data, src)
+}
+
+// Download copies src into host memory.
+func (b *Backend) Download(dst []float32, src backends.Tensor) {
+	s := tensorOf(src)
+	if len(dst) != len(s.data) {
+		panic(fmt.Sprintf("cpu: Download of %v into %d values", s.shape, len(dst)))
+	}
+	copy(dst, s.data)
+}
+
+var _ backends.Backend = (*Backend)(nil)

@@ -1,0 +1,97 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// benchShape is one benchmarked product.
+type benchShape struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}
+
+// deepHebbShapes are the im2col GEMMs of the DeepHebb conv layers (batch
+// folded into N): forward W·patches, data gradient Wᵀ·dY (transA) and weight
+// gradient dY·patchesᵀ (transB).
+var deepHebbShapes = []benchShape{
+	{"conv1/fwd_96x65536x75", false, false, 96, 65536, 75},
+	{"conv1/bwdData_75x65536x96_TN", true, false, 75, 65536, 96},
+	{"conv1/bwdWeight_96x75x65536_NT", false, true, 96, 75, 65536},
+	{"conv2/fwd_384x16384x864", false, false, 384, 16384, 864},
+	{"conv2/bwdData_864x16384x384_TN", true, false, 864, 16384, 384},
+	{"conv2/bwdWeight_384x864x16384_NT", false, true, 384, 864, 16384},
+	{"conv3/fwd_1536x4096x3456", false, false, 1536, 4096, 3456},
+	{"conv3/bwdData_3456x4096x1536_TN", true, false, 3456, 4096, 1536},
+	{"conv3/bwdWeight_1536x3456x4096_NT", false, true, 1536, 3456, 4096},
+}
+
+// sizeShapes are square products of growing size.
+var sizeShapes = []benchShape{
+	{"Small_64", false, false, 64, 64, 64},
+	{"Medium_256", false, false, 256, 256, 256},
+	{"Large_1024", false, false, 1024, 1024, 1024},
+}
+
+// operands returns random A, B, C and leading dimensions for s.
+func (s benchShape) operands() (a, b, c []float32, lda, ldb int) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	a, b = randSlice(rng, s.m*s.k), randSlice(rng, s.k*s.n)
+	c = make([]float32, s.m*s.n)
+	lda, ldb = s.k, s.n
+	if s.transA {
+		lda = s.m
+	}
+	if s.transB {
+		ldb = s.k
+	}
+	return a, b, c, lda, ldb
+}
+
+func (s benchShape) flops() float64 { return 2 * float64(s.m) * float64(s.n) * float64(s.k) }
+
+// benchEngine times e on s and reports GFLOP/s.
+func benchEngine(b *testing.B, e *Engine, s benchShape) {
+	a, bb, c, lda, ldb := s.operands()
+	e.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+	b.ResetTimer()
+	for b.Loop() {
+		e.Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+	}
+	b.ReportMetric(s.flops()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkSgemm times the square sizes on one thread and on GOMAXPROCS.
+func BenchmarkSgemm(b *testing.B) {
+	for _, s := range sizeShapes {
+		for _, th := range threadCounts() {
+			b.Run(fmt.Sprintf("%s/t%d", s.name, th), func(b *testing.B) { benchEngine(b, New(th), s) })
+		}
+	}
+}
+
+// BenchmarkSgemmGeneric times the portable kernel on the square sizes.
+func BenchmarkSgemmGeneric(b *testing.B) {
+	for _, s := range sizeShapes {
+		b.Run(s.name+"/t1", func(b *testing.B) { benchEngine(b, newEngine(1, "generic"), s) })
+	}
+}
+
+// BenchmarkDeepHebb times the DeepHebb conv GEMMs on GOMAXPROCS threads.
+func BenchmarkDeepHebb(b *testing.B) {
+	th := runtime.GOMAXPROCS(0)
+	for _, s := range deepHebbShapes {
+		b.Run(fmt.Sprintf("%s/t%d", s.name, th), func(b *testing.B) { benchEngine(b, New(th), s) })
+	}
+}
+
+// threadCounts is {1, GOMAXPROCS}, deduplicated.
+func threadCounts() []int {
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		return []int{1, n}
+	}
+	return []int{1}
+}

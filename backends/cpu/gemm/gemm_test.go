@@ -1,0 +1,299 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// paths are the code paths under test: the portable kernel and packers
+// always, and the CPU's assembly (AVX2+FMA on amd64) when available.
+func paths() []string {
+	if _, name := selectKernel(); name != "" {
+		return []string{"generic", name}
+	}
+	return []string{"generic"}
+}
+
+// newEngine returns an engine forced onto the named path.
+func newEngine(threads int, path string) *Engine {
+	e := New(threads)
+	if path == "generic" {
+		e.s.kern, e.s.simd = kernelGeneric, false
+	}
+	return e
+}
+
+// problem is one Sgemm call with random operands.
+type problem struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+}
+
+// newProblem builds random operands; pad adds unused columns to every
+// leading dimension, and C starts as NaN when beta = 0.
+func newProblem(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, beta float32) *problem {
+	p := &problem{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	p.lda, p.ldb, p.ldc = ac+pad, bc+pad, n+pad
+	p.a = randSlice(rng, max(0, (ar-1)*p.lda+ac))
+	p.b = randSlice(rng, max(0, (br-1)*p.ldb+bc))
+	p.c = randSlice(rng, max(0, (m-1)*p.ldc+n))
+	if beta == 0 {
+		for i := range p.c {
+			p.c[i] = float32(math.NaN())
+		}
+	}
+	return p
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = rng.Float32()*2 - 1
+	}
+	return s
+}
+
+func (p *problem) at(a []float32, ld int, trans bool, i, j int) float64 {
+	if trans {
+		return float64(a[j*ld+i])
+	}
+	return float64(a[i*ld+j])
+}
+
+// run multiplies on e into a copy of C and returns it.
+func (p *problem) run(e *Engine) []float32 {
+	c := append([]float32(nil), p.c...)
+	e.Sgemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc)
+	return c
+}
+
+// check compares got with a float64 reference. The tolerance is the classic
+// forward-error bound of a float32 dot product, with a few extra roundings
+// for alpha, beta and the K blocks:
+//
+//	|C − Cref| ≤ (k + 2·⌈k/kC⌉ + 4)·2⁻²⁴ · (|α|·Σₚ|a_ip·b_pj| + |β·c_ij|)
+//
+// It also checks that columns past n (the padding) were not written.
+func (p *problem) check(t *testing.T, got []float32, label string) {
+	t.Helper()
+	u := (float64(p.k) + 2*float64((p.k+kC-1)/kC) + 4) * math.Exp2(-24)
+	for i := 0; i < p.m; i++ {
+		for j := 0; j < p.ldc && i*p.ldc+j < len(got); j++ {
+			idx := i*p.ldc + j
+			if j >= p.n {
+				if math.Float32bits(got[idx]) != math.Float32bits(p.c[idx]) {
+					t.Fatalf("%s: padding C[%d,%d] overwritten", label, i, j)
+				}
+				continue
+			}
+			var sum, mag float64
+			for q := 0; q < p.k; q++ {
+				x := p.at(p.a, p.lda, p.transA, i, q) * p.at(p.b, p.ldb, p.transB, q, j)
+				sum += x
+				mag += math.Abs(x)
+			}
+			want := float64(p.alpha) * sum
+			bound := math.Abs(float64(p.alpha)) * mag
+			if p.beta != 0 {
+				want += float64(p.beta) * float64(p.c[idx])
+				bound += math.Abs(float64(p.beta) * float64(p.c[idx]))
+			}
+			if d := math.Abs(float64(got[idx]) - want); !(d <= u*bound) {
+				t.Fatalf("%s: C[%d,%d] = %g, want %g (error %.3g > bound %.3g)", label, i, j, got[idx], want, d, u*bound)
+			}
+		}
+	}
+}
+
+var shapes = [][3]int{
+	{1, 1, 1}, {1, 1, 7}, {2, 3, 5}, {6, 16, 1}, {6, 16, 4}, {6, 16, 17},
+	{5, 15, 3}, {7, 17, 9}, {12, 32, 64}, {11, 13, 17}, {13, 31, 257},
+	{1, 100, 3}, {100, 1, 3}, {3, 5, 1000}, {61, 67, 71}, {37, 41, 600},
+	{251, 33, 20}, {9, 20, 3001}, {7, 4113, 5},
+}
+
+func TestSgemmMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	scalars := [][2]float32{{1, 0}, {0.5, 2}, {-1.5, 1}, {1, -0.5}}
+	for _, kname := range paths() {
+		e := newEngine(2, kname)
+		for si, sh := range shapes {
+			for ti := 0; ti < 4; ti++ {
+				ab := scalars[(si+ti)%len(scalars)]
+				p := newProblem(rng, ti&1 != 0, ti&2 != 0, sh[0], sh[1], sh[2], si%3, ab[0], ab[1])
+				label := fmt.Sprintf("%s %dx%dx%d tA=%v tB=%v α=%g β=%g", kname, sh[0], sh[1], sh[2], p.transA, p.transB, ab[0], ab[1])
+				p.check(t, p.run(e), label)
+			}
+		}
+	}
+}
+
+func TestKernelsAgree(t *testing.T) {
+	ps := paths()
+	if len(ps) < 2 {
+		t.Skip("only the portable kernel is available on this CPU/build")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i, sh := range [][3]int{{6, 16, 8}, {50, 70, 300}, {97, 33, 1000}, {12, 48, 263}} {
+		p := newProblem(rng, i&1 != 0, i&2 != 0, sh[0], sh[1], sh[2], 1, 1, 0)
+		var outs [][]float32
+		for _, name := range ps {
+			got := p.run(newEngine(1, name))
+			p.check(t, got, name)
+			outs = append(outs, got)
+		}
+		// Both are accurate; they may differ by a few ulp (FMA vs mul+add).
+		for j := range outs[0] {
+			if d := math.Abs(float64(outs[0][j] - outs[1][j])); d > 1e-3 {
+				t.Fatalf("%v: paths differ by %g at %d", sh, d, j)
+			}
+		}
+	}
+}
+
+func TestThreadCountBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []struct {
+		tA, tB  bool
+		m, n, k int
+	}{
+		{false, false, 203, 301, 97}, // one step, chunks split rows and columns
+		{true, false, 75, 4200, 96},  // two N blocks, few row tiles
+		{false, true, 96, 75, 700},   // three K blocks, tiny C
+		{true, true, 130, 150, 520},  // everything transposed
+		{false, false, 1, 5000, 200}, // a single row
+		{false, false, 4000, 1, 200}, // a single column
+		{false, false, 29, 37, 9000}, // K much larger than C: many dependent steps
+	}
+	for _, tc := range cases {
+		p := newProblem(rng, tc.tA, tc.tB, tc.m, tc.n, tc.k, 0, 1.25, 0.75)
+		for _, path := range paths() {
+			want := p.run(newEngine(1, path))
+			p.check(t, want, path)
+			for _, th := range []int{2, 3} {
+				if got := threadsFor(th, tc.m, tc.n, tc.k); got != th {
+					t.Fatalf("%+v uses %d threads, want %d", tc, got, th)
+				}
+				got := p.run(newEngine(th, path))
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s %+v: %d threads differ at %d: %g vs %g", path, tc, th, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestZeroAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	p := newProblem(rng, false, true, 130, 4300, 300, 0, 1, 1)
+	e := New(2)
+	c := append([]float32(nil), p.c...)
+	call := func() {
+		e.Sgemm(p.transA, p.transB, p.m, p.n, p.k, 1, p.a, p.lda, p.b, p.ldb, 0, c, p.ldc)
+	}
+	call() // warm-up: grows buffers, starts workers
+	if n := testing.AllocsPerRun(5, call); n != 0 {
+		t.Fatalf("Sgemm allocates %v times per call after warm-up", n)
+	}
+	small := func() { e.Sgemm(false, false, 3, 4, 5, 1, p.a, 5, p.b, 4, 0, c, 4) }
+	if n := testing.AllocsPerRun(20, small); n != 0 {
+		t.Fatalf("small Sgemm allocates %v times per call", n)
+	}
+}
+
+func TestEnginesIndependent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ps := []*problem{
+		newProblem(rng, false, false, 150, 170, 190, 0, 1, 0),
+		newProblem(rng, true, true, 90, 310, 130, 2, -1, 0.5),
+	}
+	want := [][]float32{ps[0].run(New(1)), ps[1].run(New(1))}
+	var wg sync.WaitGroup
+	got := make([][]float32, 2)
+	for i := range ps {
+		wg.Go(func() {
+			e := New(2)
+			for r := 0; r < 5; r++ {
+				got[i] = ps[i].run(e)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range ps {
+		for j := range want[i] {
+			if math.Float32bits(got[i][j]) != math.Float32bits(want[i][j]) {
+				t.Fatalf("engine %d: element %d differs", i, j)
+			}
+		}
+	}
+}
+
+func TestDegenerate(t *testing.T) {
+	e := New(2)
+	c := []float32{1, 2, float32(math.NaN()), 4, 5, 6}
+	e.Sgemm(false, false, 2, 3, 0, 1, nil, 1, nil, 3, 2, c, 3) // k = 0: C = βC
+	if c[0] != 2 || c[5] != 12 {
+		t.Fatalf("k=0, β=2: got %v", c)
+	}
+	a, b := []float32{1, 2}, []float32{3, 4, 5}
+	e.Sgemm(false, false, 2, 3, 1, 0, a, 1, b, 3, 0, c, 3) // α = 0, β = 0: zeros
+	for i, v := range c {
+		if v != 0 {
+			t.Fatalf("α=0, β=0: C[%d] = %v", i, v)
+		}
+	}
+	e.Sgemm(false, false, 0, 3, 1, 1, nil, 1, b, 3, 0, nil, 3) // m = 0: no-op
+	e.SetThreads(0)
+	if e.Threads() != 1 {
+		t.Fatalf("SetThreads(0) gave %d threads", e.Threads())
+	}
+}
+
+func TestBadArgsPanic(t *testing.T) {
+	e := New(1)
+	for name, f := range map[string]func(){
+		"negative m": func() { e.Sgemm(false, false, -1, 1, 1, 1, nil, 1, nil, 1, 0, nil, 1) },
+		"short lda": func() {
+			e.Sgemm(false, false, 2, 2, 3, 1, make([]float32, 6), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		},
+		"short a": func() {
+			e.Sgemm(true, false, 2, 2, 3, 1, make([]float32, 5), 2, make([]float32, 6), 2, 0, make([]float32, 4), 2)
+		},
+		"short c": func() {
+			e.Sgemm(false, true, 2, 2, 3, 1, make([]float32, 6), 3, make([]float32, 6), 3, 0, make([]float32, 3), 2)
+		},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+func TestFeatures(t *testing.T) {
+	_, name := selectKernel()
+	if Features() != name {
+		t.Fatalf("Features() = %q, kernel %q", Features(), name)
+	}
+	t.Logf("Features() = %q", Features())
+}

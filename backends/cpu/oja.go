@@ -1,0 +1,101 @@
+package cpu
+
+import (
+	"fmt"
+
+	"ghlsim/backends"
+)
+
+// OjaSWTA computes the unnormalised Oja-SWTA Hebbian term of ALGORITHM.md §1
+// into h (shape of w): y = softmax(TInv·u) over channels at every position
+// (anti-Hebbian: −y for every channel but the winner argmax_k u),
+// A = yᵀ·patches(x) as one GEMM per chunk of samples, s_k = Σ_{b,p} y_k·u_k,
+// H = A − s⊙W. It returns max|H|. A rank-2 x [B,N], u [B,K] and w [K,N]
+// describe a dense layer (p.Conv is then ignored).
+func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) float32 {
+	ht, xt, ut, wt := tensorOf(h), tensorOf(x), tensorOf(u), tensorOf(w)
+	g := geom("OjaSWTA", xt, wt, ut, p.Conv)
+	sameShape("OjaSWTA", "h", ht, wt.shape)
+	lt := &b.ws.lt
+	*lt = leftTask{u: ut.data, tinv: p.TInv, anti: p.AntiHebbian}
+	b.patchProduct(&g, xt.data, lt, g.K, ht.data)
+	m := b.oja(ht.data, nil, ht.data, wt.data, lt.s, g.CKK)
+	*lt = leftTask{}
+	return m
+}
+
+// Conv2DBackwardWeightHebb computes Conv2DBackwardWeight(dw, dbias, x, dy)
+// and OjaSWTA(h, x, u, w) in one pass over the im2col patches: each chunk's
+// left operand stacks [δ; y] as 2K rows and one GEMM gives both δ·patchesᵀ
+// and yᵀ·patches. It returns max|H|.
+func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Tensor, p backends.OjaParams) float32 {
+	dwt, ht, xt, dyt, ut, wt := tensorOf(dw), tensorOf(h), tensorOf(x), tensorOf(dy), tensorOf(u), tensorOf(w)
+	const op = "Conv2DBackwardWeightHebb"
+	g := geom(op, xt, wt, dyt, p.Conv)
+	sameShape(op, "u", ut, dyt.shape)
+	sameShape(op, "dw", dwt, wt.shape)
+	sameShape(op, "h", ht, wt.shape)
+	db := vecOf(op, "dbias", dbias, g.K)
+	if sameData(dwt, ht) {
+		panic(fmt.Sprintf("cpu: %s: dw and h share storage", op))
+	}
+	acc := grow32(&b.ws.acc, 2*g.K*g.CKK)
+	lt := &b.ws.lt
+	*lt = leftTask{dy: dyt.data, u: ut.data, tinv: p.TInv, anti: p.AntiHebbian}
+	b.patchProduct(&g, xt.data, lt, 2*g.K, acc)
+	m := b.oja(ht.data, dwt.data, acc, wt.data, lt.s, g.CKK)
+	*lt = leftTask{}
+	if db != nil {
+		b.chanSum(db, dyt.data, g.B, g.K, g.P)
+	}
+	return m
+}
+
+// oja finishes the Hebbian term (ALGORITHM.md §1 step 4) from acc, the GEMM
+// result: with dw nil, acc holds A ([K, CKK]); otherwise acc is [δ·patchesᵀ;
+// A] and the top half is copied to dw. h = A − s⊙W; it returns max|h|.
+func (b *Backend) oja(h, dw, acc, w []float32, s []float64, ckk int) float32 {
+	k := len(s)
+	t := &b.ws.hebb
+	*t = hebbTask{h: h, a: acc, w: w, s: s, ckk: ckk, part: grow32(&b.ws.hebbPart, k)}
+	if dw != nil {
+		t.dw, t.g, t.a = dw, acc[:k*ckk], acc[k*ckk:]
+	}
+	b.workers.do(k, t)
+	m := maxOf(t.part)
+	*t = hebbTask{}
+	return m
+}
+
+// hebbTask computes one row k of H = A − s_k·W_k (and copies one row of the
+// fused weight gradient), recording the row's max|H|.
+type hebbTask struct {
+	h, a, w []float32
+	dw, g   []float32 // fused: weight gradient and its rows in acc
+	s       []float64
+	ckk     int
+	part    []float32
+}
+
+func (t *hebbTask) run(k int) {
+	lo, hi := k*t.ckk, (k+1)*t.ckk
+	a, w, h := t.a[lo:hi], t.w[lo:hi], t.h[lo:hi]
+	sk := float32(t.s[k])
+	var m float32
+	for j, v := range a {
+		v -= sk * w[j]
+		h[j] = v
+		if av := abs32(v); av > m || av != av {
+			m = av
+		}
+	}
+	t.part[k] = m
+	if t.dw != nil {
+		copy(t.dw[lo:hi], t.g[lo:hi])
+	}
+}
+
+// sameData reports whether two tensors share storage.
+func sameData(a, b *Tensor) bool {
+	return len(a.data) > 0 && len(b.data) > 0 && &a.data[0] == &b.data[0]
+}

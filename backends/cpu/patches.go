@@ -1,0 +1,210 @@
+package cpu
+
+// patchProduct computes c[m, C·kh·kw] = Σ over chunks of L·patchesᵀ, the
+// product every weight-side quantity shares: the weight gradient δᵀ·patches,
+// the Hebbian correlation yᵀ·patches (ALGORITHM.md §1 step 3), or both at
+// once with L = [δ; y] stacked as 2K rows. lt fills each chunk's left operand
+// L ([m, n·P], columns (sample, position)), one item per sample; the chunk's
+// patches are built once and read by a single GEMM.
+func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c []float32) {
+	nb := g.chunk(b.chunk)
+	var col []float32
+	if !g.dense {
+		col = grow32(&b.ws.colBuf, g.CKK*nb*g.P)
+	}
+	lt.g = *g
+	lt.l = grow32(&b.ws.leftBuf, m*nb*g.P)
+	if lt.u != nil {
+		lt.part = grow64(&b.ws.part, nb*g.K)
+		lt.scr = grow32(&b.ws.smScr, nb*2*g.P)
+		lt.win = growI32(&b.ws.win, nb*g.P)
+		lt.s = grow64(&b.ws.s64, g.K)
+		clear(lt.s)
+	}
+	for b0 := 0; b0 < g.B; b0 += nb {
+		n := min(nb, g.B-b0)
+		ld := n * g.P
+		lt.b0, lt.ld = b0, ld
+		b.workers.do(n, lt)
+		if lt.u != nil {
+			// Per-sample partials of s (ALGORITHM.md §1 step 4), added in
+			// sample order so the sum is independent of threads and chunks.
+			for s := 0; s < n; s++ {
+				for k, v := range lt.part[s*g.K : (s+1)*g.K] {
+					lt.s[k] += v
+				}
+			}
+		}
+		beta := float32(1)
+		if b0 == 0 {
+			beta = 0
+		}
+		if g.dense {
+			// 1×1 kernel on 1×1 inputs: the patch matrix is x itself, [B, C].
+			b.mm.Sgemm(false, false, m, g.C, n, 1, lt.l, ld, x[b0*g.C:], g.C, beta, c, g.C)
+			continue
+		}
+		b.im2col(g, x, b0, n, col)
+		b.mm.Sgemm(false, true, m, g.CKK, ld, 1, lt.l, ld, col, ld, beta, c, g.CKK)
+	}
+}
+
+// leftTask fills the left operand of patchProduct for one chunk, one item per
+// sample: rows 0..K−1 are δ (when dy is set), the next K rows the
+// soft-winner-take-all output y of ALGORITHM.md §1 step 2 (when u is set).
+type leftTask struct {
+	g      convGeom
+	dy, u  []float32 // whole tensors [B, K, P]; either may be nil
+	tinv   float32
+	anti   bool
+	b0, ld int
+	l      []float32
+	part   []float64 // [n, K]: Σ_p y·u of each sample of the chunk
+	scr    []float32 // [n, 2P]: per-position maximum and 1/Σexp
+	win    []int32   // [n, P]: per-position winner (first argmax of u)
+	s      []float64 // [K]: Σ_{b,p} y·u so far
+}
+
+func (t *leftTask) run(s int) {
+	K, P := t.g.K, t.g.P
+	row := 0
+	if t.dy != nil {
+		src := t.dy[(t.b0+s)*K*P : (t.b0+s+1)*K*P]
+		for k := 0; k < K; k++ {
+			copy(t.l[k*t.ld+s*P:k*t.ld+(s+1)*P], src[k*P:(k+1)*P])
+		}
+		row = K
+	}
+	if t.u != nil {
+		t.softmax(s, row)
+	}
+}
+
+// softmax writes y = softmax(TInv·u) over channels at every position of
+// sample s into rows row0.. of L; with anti, every channel but the winner
+// argmax_k u gets −y (SoftHebb, ALGORITHM.md §4). It also stores the
+// sample's Σ_p y_k·u_k for every k.
+func (t *leftTask) softmax(s, row0 int) {
+	K, P := t.g.K, t.g.P
+	u := t.u[(t.b0+s)*K*P : (t.b0+s+1)*K*P]
+	mx, inv := t.scr[2*s*P:(2*s+1)*P], t.scr[(2*s+1)*P:(2*s+2)*P]
+	win := t.win[s*P : (s+1)*P]
+	for p, v := range u[:P] {
+		mx[p], win[p] = t.tinv*v, 0
+	}
+	for k := 1; k < K; k++ {
+		for p, v := range u[k*P : (k+1)*P] {
+			if e := t.tinv * v; e > mx[p] {
+				mx[p] = e
+			}
+			if v > u[int(win[p])*P+p] {
+				win[p] = int32(k)
+			}
+		}
+	}
+	clear(inv)
+	for k := 0; k < K; k++ {
+		lr := t.l[(row0+k)*t.ld+s*P : (row0+k)*t.ld+(s+1)*P]
+		for p, v := range u[k*P : (k+1)*P] {
+			e := exp32(t.tinv*v - mx[p])
+			lr[p] = e
+			inv[p] += e
+		}
+	}
+	for p, v := range inv {
+		inv[p] = 1 / v
+	}
+	for k := 0; k < K; k++ {
+		lr := t.l[(row0+k)*t.ld+s*P : (row0+k)*t.ld+(s+1)*P]
+		var acc float64
+		for p, v := range u[k*P : (k+1)*P] {
+			y := lr[p] * inv[p]
+			if t.anti && win[p] != int32(k) {
+				y = -y
+			}
+			lr[p] = y
+			acc += float64(y) * float64(v)
+		}
+		t.part[s*K+k] = acc
+	}
+}
+
+// chanSumTask writes dst[k] = Σ_{b,p} src[b, k, p] (a bias gradient), one
+// item per block of cb channels; each channel sums in (b, p) order.
+type chanSumTask struct {
+	src, dst []float32
+	B, K, P  int
+	cb       int
+}
+
+func (t *chanSumTask) run(i int) {
+	for k := i * t.cb; k < min(t.K, (i+1)*t.cb); k++ {
+		var acc float64
+		for b := 0; b < t.B; b++ {
+			for _, v := range t.src[(b*t.K+k)*t.P : (b*t.K+k+1)*t.P] {
+				acc += float64(v)
+			}
+		}
+		t.dst[k] = float32(acc)
+	}
+}
+
+// chanSum sums src [B, K, P] over b and p into dst [K].
+func (b *Backend) chanSum(dst, src []float32, B, K, P int) {
+	t := &b.ws.csum
+	*t = chanSumTask{src: src, dst: dst, B: B, K: K, P: P, cb: max(1, grain/max(1, B*P))}
+	b.workers.do(items(K, t.cb), t)
+	*t = chanSumTask{}
+}
+
+// biasTask adds bias[k] to every y[b, k, :], one item per sample.
+type biasTask struct {
+	y, bias []float32
+	K, P    int
+}
+
+func (t *biasTask) run(s int) {
+	for k, v := range t.bias {
+		row := t.y[(s*t.K+k)*t.P : (s*t.K+k+1)*t.P]
+		for p := range row {
+			row[p] += v
+		}
+	}
+}
+
+// addBias adds bias [K] to y [B, K, P].
+func (b *Backend) addBias(y, bias []float32, B, K, P int) {
+	t := &b.ws.bias
+	*t = biasTask{y: y, bias: bias, K: K, P: P}
+	b.workers.do(B, t)
+	*t = biasTask{}
+}
+
+// unchunkTask copies a chunk's GEMM output [K, n·P] (columns (sample,
+// position)) into n samples of a [B, K, P] tensor, adding the bias; one item
+// per sample.
+type unchunkTask struct {
+	y, out, bias []float32
+	n, K, P      int
+}
+
+func (t *unchunkTask) run(s int) {
+	ld := t.n * t.P
+	for k := 0; k < t.K; k++ {
+		dst := t.y[(s*t.K+k)*t.P : (s*t.K+k+1)*t.P]
+		copy(dst, t.out[k*ld+s*t.P:k*ld+(s+1)*t.P])
+		if t.bias != nil {
+			for p := range dst {
+				dst[p] += t.bias[k]
+			}
+		}
+	}
+}
+
+// unchunk scatters out [K, n·P] into y (from its first sample) plus bias.
+func (b *Backend) unchunk(y, out, bias []float32, n, K, P int) {
+	t := &b.ws.unchunk
+	*t = unchunkTask{y: y, out: out, bias: bias, n: n, K: K, P: P}
+	b.workers.do(n, t)
+	*t = unchunkTask{}
+}
