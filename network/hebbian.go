@@ -41,6 +41,10 @@ func (n *Network) HebbianStep(x []float32, lrs []float32, wd float32) error {
 		if need.Eligibility {
 			n.synOf[g].eligibility(n)
 		}
+		if ar, ok := g.Rule.(synapse.ActivityRule); ok {
+			o := n.synOf[g]
+			ar.ObserveActivity(b, g, o.in.Act, o.out.Act)
+		}
 		g.Rule.Apply(b, g, synapse.Hyper{LR: lr, WeightDecay: wd, Step: n.step})
 	}
 	n.step++

@@ -58,8 +58,14 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	if !n.frozen {
 		for i, g := range n.Groups {
 			o := n.synOf[g]
-			if n.Roles[i] == Hidden && g.Rule.Needs().Eligibility && !o.fused {
+			if n.Roles[i] != Hidden {
+				continue
+			}
+			if g.Rule.Needs().Eligibility && !o.fused {
 				o.eligibility(n)
+			}
+			if ar, ok := g.Rule.(synapse.ActivityRule); ok {
+				ar.ObserveActivity(b, g, o.in.Act, o.out.Act)
 			}
 		}
 	}
