@@ -1,0 +1,81 @@
+#!/bin/sh
+# build.sh — compiles libghl_shim.so, the C shim the Go "torch" backend loads
+# at run time, against whichever libtorch it finds.
+#
+#   sh backends/torch/shim/build.sh [OUTPUT]      (or: make -C backends/torch shim)
+#
+# Output: OUTPUT, else $GHLSIM_SHIM, else backends/torch/shim/build/libghl_shim.so.
+#
+# libtorch is looked for in this order:
+#   1. $LIBTORCH: a directory with include/ and lib/ (the libtorch zip from
+#      pytorch.org, or a pip torch package directory); C++ ABI from
+#      $GHLSIM_CXX11_ABI (default 1);
+#   2. a pip PyTorch importable by ${PYTHON:-python3} (include/ and lib/ beside
+#      torch/__init__.py; C++ ABI and CUDA from torch itself);
+#   3. Debian's libtorch-dev (apt-get install libtorch-dev: headers under
+#      /usr/include, libraries in /usr/lib/<multiarch>).
+# When that libtorch has CUDA (lib/libtorch_cuda.so) the shim links it too, so
+# torch:cuda:N works. Needs a C++17 compiler: $CXX, default g++.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-${GHLSIM_SHIM:-$here/build/libghl_shim.so}}
+cxx=${CXX:-g++}
+py=${PYTHON:-python3}
+
+if ! command -v "$cxx" >/dev/null 2>&1; then
+  echo "build.sh: no C++ compiler '$cxx': apt-get install g++ (or set CXX)" >&2
+  exit 1
+fi
+
+if [ -n "${LIBTORCH:-}" ]; then
+  src="LIBTORCH=$LIBTORCH"
+  inc="$LIBTORCH/include"
+  lib="$LIBTORCH/lib"
+  abi=${GHLSIM_CXX11_ABI:-1}
+elif "$py" -c 'import torch' >/dev/null 2>&1; then
+  root=$("$py" -c 'import os, torch; print(os.path.dirname(torch.__file__))')
+  src="pip PyTorch $("$py" -c 'import torch; print(torch.__version__)') at $root"
+  inc="$root/include"
+  lib="$root/lib"
+  abi=$("$py" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+elif [ -f /usr/include/torch/csrc/api/include/torch/version.h ]; then
+  arch=$("$cxx" -print-multiarch 2>/dev/null || true)
+  src="Debian libtorch-dev"
+  inc=/usr/include
+  lib=/usr/lib/${arch:-x86_64-linux-gnu}
+  abi=1
+else
+  cat >&2 <<'MSG'
+build.sh: libtorch not found. Install one of:
+  - Debian/Ubuntu: apt-get install libtorch-dev
+  - pip:           pip install torch   (CUDA builds give torch:cuda:N)
+  - or set LIBTORCH to an unpacked libtorch directory (include/ and lib/)
+MSG
+  exit 1
+fi
+
+if [ ! -f "$inc/torch/csrc/api/include/torch/version.h" ] || [ ! -e "$lib/libtorch.so" ]; then
+  echo "build.sh: $src lacks headers ($inc) or libtorch.so ($lib)" >&2
+  exit 1
+fi
+
+cuda_libs=""
+kind="CPU"
+if [ -e "$lib/libtorch_cuda.so" ]; then
+  # --no-as-needed: nothing references libtorch_cuda directly, but loading it
+  # registers the CUDA kernels and hooks.
+  cuda_libs="-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed"
+  kind="CUDA"
+fi
+
+mkdir -p "$(dirname "$out")"
+echo "build.sh: compiling $out against $src ($kind, _GLIBCXX_USE_CXX11_ABI=$abi)" >&2
+# shellcheck disable=SC2086
+"$cxx" -O2 -fPIC -shared -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" \
+  -Wno-deprecated-declarations \
+  -I"$inc" -I"$inc/torch/csrc/api/include" \
+  "$here/ghl_shim.cpp" -o "$out.tmp" \
+  -L"$lib" -Wl,-rpath,"$lib" $cuda_libs -ltorch -ltorch_cpu -lc10 -ldl
+mv -f "$out.tmp" "$out"
+echo "build.sh: wrote $out" >&2
