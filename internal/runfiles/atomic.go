@@ -22,6 +22,9 @@ func WriteFileAtomic(path string, data []byte) error {
 		os.Remove(name)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fail(err)
+	}
 	if _, err := tmp.Write(data); err != nil {
 		return fail(err)
 	}

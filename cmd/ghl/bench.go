@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"ghlsim/experiments"
+	"ghlsim/internal/buildinfo"
+	"ghlsim/internal/runfiles"
+)
+
+func cmdBench(args []string) error {
+	fs := flag.NewFlagSet("ghl bench", flag.ContinueOnError)
+	cfg := experiments.BenchDefaults()
+	widths := fs.String("widths", "1,0.25", "DeepHebb width multipliers, comma-separated")
+	rules := fs.String("rules", "ghl,bp", "rules, comma-separated")
+	backendList := fs.String("backend", "cpu", "ghlsim backends, comma-separated (e.g. cpu,torch:cpu)")
+	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "batch size")
+	fs.IntVar(&cfg.Repeats, "repeats", cfg.Repeats, "timed steps per configuration (median, min–max reported)")
+	fs.IntVar(&cfg.Threads, "threads", 0, "threads for ghlsim and PyTorch (0 = all cores)")
+	fs.StringVar(&cfg.Python, "python", "", "Python with PyTorch for the side-by-side step (default /usr/bin/python3; off = skip)")
+	out := fs.String("out", "", "directory for bench.jsonl and the report (default runs/bench-TIME)")
+	noReport := fs.Bool("no-report", false, "do not write report.html")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	cfg.Widths = nil
+	for _, w := range strings.Split(*widths, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+		if err != nil || v <= 0 {
+			return fmt.Errorf("--widths: %q is not a positive number", w)
+		}
+		cfg.Widths = append(cfg.Widths, v)
+	}
+	cfg.Rules = strings.Split(*rules, ",")
+	cfg.Backends = strings.Split(*backendList, ",")
+	if *out == "" {
+		*out = filepath.Join("runs", "bench-"+time.Now().Format("20060102-150405"))
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	rep, err := experiments.Bench(cfg, os.Stdout)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(*out, runfiles.BenchFile)
+	os.Remove(path)
+	for _, r := range rep.Rows {
+		if err := runfiles.AppendJSONL(path, r); err != nil {
+			return err
+		}
+	}
+	info := runfiles.RunInfo{Tool: "ghlsim", Command: "ghl bench " + strings.Join(args, " "), Created: time.Now().UTC().Format(time.RFC3339),
+		Seed: cfg.Seed, Backend: *backendList, Device: fmt.Sprintf("%d threads, FMA peak %.1f GFLOP/s (%.1f after)", rep.Threads, rep.PeakGFLOPS, rep.PeakAfter),
+		GoVersion: runtime.Version(), GitRevision: buildinfo.Revision(), Rule: *rules, Dataset: "random 3×32×32", Arch: "deephebb", Label: "bench"}
+	if err := runfiles.WriteJSONAtomic(filepath.Join(*out, runfiles.ConfigFile), info); err != nil {
+		return err
+	}
+	printBenchTable(rep)
+	if !*noReport {
+		writeReport(*out)
+	}
+	fmt.Printf("results: %s\n", path)
+	return nil
+}
+
+// printBenchTable prints the summary table with the ghlsim/PyTorch ratio.
+func printBenchTable(rep *experiments.BenchReport) {
+	fmt.Printf("\nFMA peak %.1f GFLOP/s before, %.1f after (%d threads)\n", rep.PeakGFLOPS, rep.PeakAfter, rep.Threads)
+	fmt.Printf("%-26s %-16s %9s %9s %9s %7s %8s %8s\n", "config", "impl", "median s", "img/s", "GFLOP/s", "%peak", "RSS MB", "vs torch")
+	torch := map[string]float64{}
+	for _, r := range rep.Rows {
+		if r.Impl == "pytorch" {
+			torch[r.Config] = r.ImagesPerS
+		}
+	}
+	for _, r := range rep.Rows {
+		ratio := ""
+		if t, ok := torch[r.Config]; ok && r.Impl != "pytorch" {
+			ratio = fmt.Sprintf("%.2f×", r.ImagesPerS/t)
+		}
+		fmt.Printf("%-26s %-16s %9.3f %9.1f %9.1f %7.1f %8.0f %8s\n", r.Config, r.Impl, r.MedianS, r.ImagesPerS, r.GFLOPs, r.PeakPct, r.RSSMB, ratio)
+	}
+}

@@ -1,0 +1,73 @@
+// Command ghl is ghlsim's command line: train a network, run a named
+// experiment, write reports, benchmark, inspect datasets and list what is
+// available. It is the only place in ghlsim that exits the process.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	_ "ghlsim/backends/cpu"
+	_ "ghlsim/backends/torch"
+)
+
+var commands = []struct {
+	name, summary string
+	run           func(args []string) error
+}{
+	{"train", "train one network (default: GHL on MNIST, DeepHebb width 0.25)", cmdTrain},
+	{"run", "run a named experiment (table1, table4, table5, polarity, …) with --budget smoke|cpu|full", cmdRun},
+	{"bench", "time the DeepHebb training step (ghl, bp), side by side with PyTorch when installed", cmdBench},
+	{"report", "write report.html and report.md for run directories", cmdReport},
+	{"list", "list datasets, architectures, rules, modulator sources and backends", cmdList},
+}
+
+func usage() {
+	fmt.Fprintf(os.Stderr, "usage: ghl COMMAND [flags]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(os.Stderr, "\n'ghl COMMAND -h' lists a command's flags.\n")
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		if len(os.Args) < 2 {
+			os.Exit(2)
+		}
+		return
+	}
+	name := os.Args[1]
+	for _, c := range commands {
+		if c.name == name {
+			err := c.run(os.Args[2:])
+			switch {
+			case err == nil:
+				return
+			case errors.Is(err, flag.ErrHelp):
+				return
+			case errors.Is(err, errUsage):
+				os.Exit(2)
+			}
+			fmt.Fprintf(os.Stderr, "ghl %s: %v\n", name, err)
+			os.Exit(exitCode(err))
+		}
+	}
+	fmt.Fprintf(os.Stderr, "ghl: unknown command %q (known: %s)\n", name, commandNames())
+	os.Exit(2)
+}
+
+// errUsage marks a flag-parsing error already printed by the flag package.
+var errUsage = errors.New("usage error")
+
+func commandNames() string {
+	var n []string
+	for _, c := range commands {
+		n = append(n, c.name)
+	}
+	return strings.Join(n, ", ")
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"ghlsim/experiments"
+	"ghlsim/internal/progress"
+	"ghlsim/internal/runfiles"
+)
+
+// trainFlags binds every TrainConfig field to a flag; only flags given on
+// the command line override the config file or defaults.
+func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
+	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset: mnist, fashion-mnist, cifar10, cifar100, imagefolder, synthetic")
+	fs.StringVar(&c.Data, "data", c.Data, "dataset location (directory, or .tar.gz for imagefolder); empty = the dataset's default")
+	fs.StringVar(&c.Arch, "arch", c.Arch, "architecture (see 'ghl list')")
+	fs.Float64Var(&c.Width, "width", c.Width, "channel width multiplier (1 = the paper)")
+	fs.StringVar(&c.Rule, "rule", c.Rule, "hidden-layer plasticity rule: ghl, bp, sign, hebb, softhebb")
+	fs.StringVar(&c.Modulator, "modulator", c.Modulator, "third-factor source, e.g. grad-sign (the paper)")
+	fs.Float64Var(&c.TraceDecay, "trace-decay", c.TraceDecay, "eligibility-trace decay γ in [0,1) (0 = the paper)")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "supervised epochs")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
+	fs.Float64Var(&c.HiddenLR, "hidden-lr", c.HiddenLR, "hidden-layer learning rate (0 = the rule's default)")
+	fs.Float64Var(&c.HiddenWD, "hidden-wd", c.HiddenWD, "hidden-layer weight decay (0 = the rule's default)")
+	fs.Float64Var(&c.ReadoutLR, "readout-lr", c.ReadoutLR, "classifier learning rate (0 = the rule's default)")
+	fs.Float64Var(&c.ReadoutWD, "readout-wd", c.ReadoutWD, "classifier weight decay")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer for gradient-trained tensors: sgd or adam (empty = the rule's default)")
+	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "SGD momentum (0 = the rule's default)")
+	fs.StringVar(&c.Schedule, "schedule", c.Schedule, "learning-rate schedule: cosine, constant, steps")
+	fs.Float64Var(&c.ValFraction, "val-fraction", c.ValFraction, "fraction of the training set held out for validation")
+	fs.IntVar(&c.TrainLimit, "train-limit", c.TrainLimit, "use at most this many training samples (0 = all)")
+	fs.IntVar(&c.TestLimit, "test-limit", c.TestLimit, "use at most this many test samples (0 = all)")
+	fs.BoolVar(&c.Augment, "augment", c.Augment, "random crop (pad 4) and horizontal flip")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "run seed")
+	fs.StringVar(&c.Backend, "backend", c.Backend, "compute backend: cpu, torch, torch:cpu, torch:cuda:0")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "backend threads (0 = all cores)")
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "also checkpoint every N steps (0 = at epoch ends)")
+	fs.IntVar(&c.TelemetryStride, "telemetry-stride", c.TelemetryStride, "record polarity telemetry every N steps (0 = off)")
+}
+
+func cmdTrain(args []string) error {
+	fs := flag.NewFlagSet("ghl train", flag.ContinueOnError)
+	cfg := experiments.Defaults()
+	var file experiments.TrainConfig
+	configPath := fs.String("config", "", "JSON config file (fields as in config.json's \"config\"); flags override it")
+	out := fs.String("out", "", "run directory (default runs/DATASET-ARCH-RULE-TIME)")
+	resume := fs.String("resume", "", "continue the run in this directory from its checkpoint")
+	initW := fs.String("init", "", "initialise weights from a safetensors file")
+	noReport := fs.Bool("no-report", false, "do not write report.html / report.md")
+	trainFlags(fs, &file)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q (flags come as --name value)", fs.Args())
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *resume != "" {
+		info, err := runfiles.ReadJSON[runfiles.RunInfo](filepath.Join(*resume, runfiles.ConfigFile))
+		if err != nil {
+			return fmt.Errorf("--resume %s: %w", *resume, err)
+		}
+		if cfg, err = experiments.ParseConfig(info.Config, experiments.TrainConfig{}); err != nil {
+			return fmt.Errorf("--resume %s: %w", *resume, err)
+		}
+		for name := range set {
+			if name != "resume" && name != "no-report" {
+				return fmt.Errorf("--resume continues the saved config; --%s cannot change it", name)
+			}
+		}
+		*out = *resume
+	} else {
+		if *configPath != "" {
+			var err error
+			if cfg, err = experiments.LoadConfig(*configPath, cfg); err != nil {
+				return err
+			}
+		}
+		overrideSet(fs, set, &cfg, &file)
+	}
+	if *out == "" {
+		*out = filepath.Join("runs", fmt.Sprintf("%s-%s-%s-%s", cfg.Dataset, cfg.Arch, cfg.Rule, time.Now().Format("20060102-150405")))
+	}
+	stop := make(chan struct{})
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fmt.Fprintln(os.Stderr, "\nghl: interrupt: finishing the current step and writing a checkpoint (interrupt again to abort)")
+		close(stop)
+		<-sig
+		os.Exit(130)
+	}()
+	defer signal.Stop(sig)
+	opt := experiments.Options{
+		Out: *out, Resume: *resume != "", Init: *initW, Command: "ghl train " + strings.Join(args, " "),
+		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop,
+	}
+	if !*noReport {
+		opt.AfterEpoch = writeReport
+	}
+	fmt.Printf("ghl train: %s on %s (%s, width %g), %d epochs, batch %d, seed %d, backend %s → %s\n",
+		cfg.Rule, cfg.Dataset, cfg.Arch, cfg.Width, cfg.Epochs, cfg.Batch, cfg.Seed, cfg.Backend, *out)
+	res, err := experiments.Train(cfg, opt)
+	if errors.Is(err, experiments.ErrInterrupted) {
+		return fmt.Errorf("%w: continue with: ghl train --resume %s", err, *out)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("test accuracy %.2f%% (final epoch)", 100*res.TestAcc)
+	if res.BestValEpoch > 0 {
+		fmt.Printf(", %.2f%% at the best-validation epoch %d", 100*res.TestAtBestVal, res.BestValEpoch)
+	}
+	fmt.Printf("\nresults: %s\n", *out)
+	return nil
+}
+
+// overrideSet copies the flags the user gave from file into cfg.
+func overrideSet(fs *flag.FlagSet, set map[string]bool, cfg, from *experiments.TrainConfig) {
+	tmp := flag.NewFlagSet("", flag.ContinueOnError)
+	trainFlags(tmp, cfg)
+	fs.Visit(func(f *flag.Flag) {
+		if t := tmp.Lookup(f.Name); t != nil {
+			t.Value.Set(f.Value.String())
+		}
+	})
+}

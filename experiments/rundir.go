@@ -1,0 +1,65 @@
+package experiments
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"ghlsim/internal/buildinfo"
+	"ghlsim/internal/runfiles"
+)
+
+// prepareRunDir creates dir or checks that it may be reused: a directory
+// holding another run's config.json is refused unless resume is set and the
+// configs agree, so results are never mixed or overwritten.
+func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, fmt.Errorf("output directory %s: %w (choose a writable --out)", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".writable*")
+	if err != nil {
+		return false, fmt.Errorf("output directory %s is not writable: %w (choose another --out)", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	cfgPath := filepath.Join(dir, runfiles.ConfigFile)
+	old, err := runfiles.ReadJSON[runfiles.RunInfo](cfgPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("%w (the directory holds a damaged run record: choose another --out)", err)
+	}
+	var prev TrainConfig
+	if err := json.Unmarshal(old.Config, &prev); err != nil {
+		return false, fmt.Errorf("%s: unreadable config: %w", cfgPath, err)
+	}
+	if !resume {
+		return false, fmt.Errorf("output directory %s already holds a run (%s, %s, seed %d): pass --resume to continue it, or choose another --out", dir, prev.Rule, prev.Dataset, prev.Seed)
+	}
+	a, _ := json.Marshal(prev)
+	b, _ := json.Marshal(cfg)
+	if string(a) != string(b) {
+		return false, fmt.Errorf("output directory %s holds a run with a different config:\n  saved: %s\n  now:   %s\nresume with the same flags, or choose another --out", dir, a, b)
+	}
+	return true, nil
+}
+
+// writeRunInfo records the effective config and environment in config.json.
+func writeRunInfo(dir string, cfg TrainConfig, command, device string, created time.Time) error {
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	info := runfiles.RunInfo{
+		Tool: "ghlsim", Command: command, Created: created.UTC().Format(time.RFC3339),
+		Seed: cfg.Seed, Backend: cfg.Backend, Device: device, GoVersion: runtime.Version(),
+		GitRevision: buildinfo.Revision(), Rule: cfg.Rule, Dataset: cfg.Dataset, Arch: cfg.Arch,
+		Config: raw,
+	}
+	return runfiles.WriteJSONAtomic(filepath.Join(dir, runfiles.ConfigFile), info)
+}

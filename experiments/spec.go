@@ -1,0 +1,96 @@
+package experiments
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Spec is a named, versioned experiment: a table of cells (rows × columns),
+// each a training config, run for several seeds. Specs are plain Go values;
+// the expanded cells of a run are written to its directory as spec.json.
+type Spec struct {
+	Name    string // e.g. "table1"
+	Version int    // bumped whenever a cell's meaning changes
+	Title   string
+	Metric  string // e.g. "test accuracy (%)"
+	// Budgets describes each budget in words (smoke, cpu, full).
+	Budgets map[string]string
+	// Cells expands the spec for a budget into its cells (one seed each is
+	// added by the runner). Budget-specific reductions live here.
+	Cells func(budget string) ([]CellSpec, error)
+	// Notes are printed under the table (protocol, deviations from the paper).
+	Notes []string
+}
+
+// CellSpec is one table entry before seeds.
+type CellSpec struct {
+	Row    string      // e.g. "DeepHebb"
+	Column string      // e.g. "GHL"
+	Param  string      // swept parameter name for numeric rows (e.g. "flip")
+	Value  float64     // swept parameter value
+	Config TrainConfig // the cell's training config (seed set by the runner)
+	Paper  *float64    // the paper's number (percent), if any
+}
+
+// ID is the cell's directory-safe identifier, e.g. "deephebb__ghl".
+func (c CellSpec) ID() string {
+	clean := func(s string) string {
+		s = strings.ToLower(s)
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '-':
+				b.WriteRune(r)
+			default:
+				b.WriteRune('-')
+			}
+		}
+		return strings.Trim(b.String(), "-")
+	}
+	return clean(c.Row) + "__" + clean(c.Column)
+}
+
+var specs = map[string]*Spec{}
+
+// RegisterSpec adds an experiment spec; it panics on a duplicate name.
+func RegisterSpec(s *Spec) {
+	if _, dup := specs[s.Name]; dup {
+		panic("experiments: spec registered twice: " + s.Name)
+	}
+	specs[s.Name] = s
+}
+
+// Lookup returns the named spec.
+func Lookup(name string) (*Spec, error) {
+	s, ok := specs[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown experiment %q (known: %s)", name, strings.Join(SpecNames(), ", "))
+	}
+	return s, nil
+}
+
+// SpecNames lists the registered experiments.
+func SpecNames() []string {
+	out := make([]string, 0, len(specs))
+	for n := range specs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Budgets lists the budget names every spec understands.
+var Budgets = []string{"smoke", "cpu", "full"}
+
+func paper(v float64) *float64 { return &v }
+
+// checkBudget rejects unknown budget names.
+func checkBudget(b string) error {
+	for _, k := range Budgets {
+		if k == b {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown budget %q: use smoke, cpu or full", b)
+}

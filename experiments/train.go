@@ -1,0 +1,512 @@
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"ghlsim/backends"
+	"ghlsim/datasets"
+	"ghlsim/internal/progress"
+	"ghlsim/internal/runfiles"
+	"ghlsim/network"
+	"ghlsim/synapse"
+)
+
+// ErrInterrupted is returned by Train when Options.Stop fired: the current
+// step finished and a checkpoint was written; --resume continues the run.
+var ErrInterrupted = errors.New("training interrupted; checkpoint written")
+
+// Options control how a run is carried out (not what it computes).
+type Options struct {
+	Out      string    // run directory (created if absent)
+	Resume   bool      // continue the run in Out from its checkpoint
+	Init     string    // safetensors file to initialise weights from
+	Command  string    // command line recorded in config.json
+	Log      io.Writer // per-epoch summary lines (nil = silent)
+	Progress bool      // live progress line on stderr
+	// Stop, when closed, makes Train finish the current step, checkpoint and
+	// return ErrInterrupted (SIGINT/SIGTERM).
+	Stop <-chan struct{}
+	// Monitors observe steps at their own stride (e.g. polarity telemetry).
+	Monitors []network.Monitor
+	// AfterEpoch runs after each epoch's metrics line is written (e.g. the report).
+	AfterEpoch func(dir string)
+	// OpenBackend overrides backends.New (tests).
+	OpenBackend func(name string) (backends.Backend, error)
+}
+
+// Result summarises a finished run.
+type Result struct {
+	Dir     string
+	Epochs  []runfiles.Epoch
+	TestAcc float64 // final-epoch test accuracy (fraction)
+	ValAcc  float64 // final-epoch validation accuracy
+	// BestValEpoch is the epoch with the best validation accuracy and
+	// TestAtBestVal the test accuracy there (model selection on validation).
+	BestValEpoch  int
+	TestAtBestVal float64
+}
+
+// trainer is one run in progress.
+type trainer struct {
+	cfg   TrainConfig
+	opt   Options
+	dir   string
+	b     backends.Backend
+	net   *network.Network
+	data  *runData
+	hyper network.Hyper
+	// telemetry is the polarity monitor when cfg.TelemetryStride > 0.
+	telemetry *network.Telemetry
+}
+
+// position is where a run stands, saved in checkpoints.
+type position struct {
+	phase   string // "hebbian" or "" (supervised)
+	epoch   int    // 0-based epoch in the phase
+	batch   int    // next batch index in the epoch
+	lossSum float64
+	correct int
+	seen    int
+	seconds float64
+}
+
+func (p position) meta() map[string]string {
+	return map[string]string{
+		"phase": p.phase, "epoch": strconv.Itoa(p.epoch), "batch": strconv.Itoa(p.batch),
+		"loss_sum": strconv.FormatFloat(p.lossSum, 'g', -1, 64), "correct": strconv.Itoa(p.correct),
+		"seen": strconv.Itoa(p.seen), "seconds": strconv.FormatFloat(p.seconds, 'g', -1, 64),
+	}
+}
+
+func positionFrom(m map[string]string) (position, error) {
+	var p position
+	var err error
+	p.phase = m["phase"]
+	atoi := func(k string) int {
+		v, e := strconv.Atoi(m[k])
+		if e != nil && err == nil {
+			err = fmt.Errorf("checkpoint metadata %s=%q is not an integer", k, m[k])
+		}
+		return v
+	}
+	atof := func(k string) float64 {
+		v, e := strconv.ParseFloat(m[k], 64)
+		if e != nil && err == nil {
+			err = fmt.Errorf("checkpoint metadata %s=%q is not a number", k, m[k])
+		}
+		return v
+	}
+	p.epoch, p.batch, p.correct, p.seen = atoi("epoch"), atoi("batch"), atoi("correct"), atoi("seen")
+	p.lossSum, p.seconds = atof("loss_sum"), atof("seconds")
+	return p, err
+}
+
+// Train runs one training job into opt.Out and returns its result.
+func Train(cfg TrainConfig, opt Options) (*Result, error) {
+	cfg.RuleDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opt.Out == "" {
+		return nil, fmt.Errorf("no output directory: pass --out DIR")
+	}
+	resuming, err := prepareRunDir(opt.Out, cfg, opt.Resume)
+	if err != nil {
+		return nil, err
+	}
+	t := &trainer{cfg: cfg, opt: opt, dir: opt.Out}
+	open := opt.OpenBackend
+	if open == nil {
+		open = backends.New
+	}
+	if t.b, err = open(cfg.Backend); err != nil {
+		return nil, err
+	}
+	defer t.b.Close()
+	if cfg.Threads > 0 {
+		t.b.SetThreads(cfg.Threads)
+	}
+	if t.data, err = loadData(cfg); err != nil {
+		return nil, err
+	}
+	if t.net, err = t.buildNet(cfg.Batch); err != nil {
+		return nil, err
+	}
+	if !resuming {
+		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Init != "" && !resuming {
+		if err := t.net.LoadWeights(opt.Init); err != nil {
+			return nil, fmt.Errorf("--init: %w", err)
+		}
+	}
+	t.hyper = network.Hyper{
+		HiddenWD: float32(cfg.HiddenWD), ReadoutWD: float32(cfg.ReadoutWD),
+		HiddenOpt:  t.optimizer(),
+		ReadoutOpt: t.readoutOptimizer(),
+	}
+	if cfg.TelemetryStride > 0 {
+		t.telemetry = &network.Telemetry{Stride: cfg.TelemetryStride, Path: filepath.Join(t.dir, runfiles.TelemetryFile)}
+		t.opt.Monitors = append(append([]network.Monitor(nil), t.opt.Monitors...), t.telemetry)
+	}
+	pos := position{}
+	if Unsupervised(cfg.Rule) {
+		pos.phase = "hebbian"
+	}
+	var done []runfiles.Epoch
+	if resuming {
+		if pos, done, err = t.resume(pos); err != nil {
+			return nil, err
+		}
+	}
+	if pos.phase == "hebbian" {
+		if pos, err = t.hebbianPhase(pos, &done); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.supervised(pos, &done); err != nil {
+		return nil, err
+	}
+	if t.telemetry != nil && t.telemetry.Err != nil {
+		return nil, t.telemetry.Err
+	}
+	if err := t.net.WriteWeights(filepath.Join(t.dir, runfiles.WeightsFile), map[string]string{"rule": cfg.Rule, "arch": cfg.Arch, "dataset": cfg.Dataset}); err != nil {
+		return nil, err
+	}
+	return summarise(t.dir, done), nil
+}
+
+// buildNet builds the configured architecture at a batch size.
+func (t *trainer) buildNet(batch int) (*network.Network, error) {
+	s := t.data.train
+	n := network.New(t.b, batch, t.cfg.Seed)
+	if err := network.BuildArch(n, t.cfg.Arch, network.ArchOptions{C: s.C, H: s.H, W: s.W, Classes: s.Classes, Width: t.cfg.Width, SoftHebb: t.cfg.Rule == "softhebb"}); err != nil {
+		return nil, fmt.Errorf("arch %s: %w", t.cfg.Arch, err)
+	}
+	if err := n.Build(network.Rules{Hidden: t.cfg.Rule, Modulator: t.cfg.Modulator, Decay: float32(t.cfg.TraceDecay)}); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (t *trainer) optimizer() synapse.Optimizer {
+	if t.cfg.Optimizer == "adam" {
+		return synapse.Optimizer{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+	}
+	return synapse.Optimizer{Kind: "sgd", Momentum: float32(t.cfg.Momentum)}
+}
+
+// readoutOptimizer: the paper trains the classifier by plain SGD for GHL
+// and its ablations; bp and softhebb use the run's optimiser everywhere.
+func (t *trainer) readoutOptimizer() synapse.Optimizer {
+	if t.cfg.Rule == "bp" || Unsupervised(t.cfg.Rule) {
+		return t.optimizer()
+	}
+	return synapse.PlainSGD
+}
+
+// resume restores the checkpoint and drops metrics lines it does not cover.
+func (t *trainer) resume(start position) (position, []runfiles.Epoch, error) {
+	path := filepath.Join(t.dir, runfiles.CheckpointFile)
+	ck, err := network.ReadCheckpoint(path)
+	if errors.Is(err, os.ErrNotExist) {
+		// The run died before its first checkpoint: start over, dropping any
+		// records of the lost progress.
+		return start, nil, t.dropRecords()
+	}
+	if err != nil {
+		return start, nil, err
+	}
+	pos, err := positionFrom(ck.Meta)
+	if err != nil {
+		return start, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if pos.phase == "hebbian" {
+		// The unsupervised phase runs at its own batch size; checkpoints of
+		// that phase are taken only at its end, so restart it.
+		return start, nil, t.dropRecords()
+	}
+	if err := t.net.RestoreCheckpoint(ck); err != nil {
+		return start, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	metricsPath := filepath.Join(t.dir, runfiles.MetricsFile)
+	all, err := runfiles.ReadJSONL[runfiles.Epoch](metricsPath)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return start, nil, err
+	}
+	var keep []runfiles.Epoch
+	for _, e := range all {
+		if e.Phase != "" || e.Epoch <= pos.epoch {
+			keep = append(keep, e)
+		}
+	}
+	if len(keep) != len(all) {
+		if err := rewriteJSONL(metricsPath, keep); err != nil {
+			return start, nil, err
+		}
+	}
+	// Telemetry of steps after the checkpoint will be recorded again.
+	telPath := filepath.Join(t.dir, runfiles.TelemetryFile)
+	tel, err := runfiles.ReadJSONL[runfiles.Telemetry](telPath)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return start, nil, err
+	}
+	var telKeep []runfiles.Telemetry
+	for _, r := range tel {
+		if r.Step < ck.Step {
+			telKeep = append(telKeep, r)
+		}
+	}
+	if len(telKeep) != len(tel) {
+		if err := rewriteJSONL(telPath, telKeep); err != nil {
+			return start, nil, err
+		}
+	}
+	return pos, keep, nil
+}
+
+// dropRecords removes metrics and telemetry of a run restarted from scratch.
+func (t *trainer) dropRecords() error {
+	for _, f := range []string{runfiles.MetricsFile, runfiles.TelemetryFile} {
+		if err := os.Remove(filepath.Join(t.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// hebbianPhase runs SoftHebb's unsupervised epochs at their own batch size
+// on a twin network, then copies the learned weights into the main network.
+func (t *trainer) hebbianPhase(pos position, done *[]runfiles.Epoch) (position, error) {
+	twin, err := t.buildNet(t.cfg.HebbianBatch)
+	if err != nil {
+		return pos, err
+	}
+	if err := twin.LoadState(t.net.SaveState(network.KindWeight, network.KindBuffer), false, network.KindWeight, network.KindBuffer); err != nil {
+		return pos, err
+	}
+	lrs := make([]float32, len(t.cfg.HebbianLRs))
+	for i, v := range t.cfg.HebbianLRs {
+		lrs[i] = float32(v)
+	}
+	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: t.cfg.HebbianBatch, Shuffle: true, Seed: t.cfg.Seed, Mean: t.data.mean, Std: t.data.std, DropLast: true})
+	if err != nil {
+		return pos, err
+	}
+	defer l.Close()
+	for e := 0; e < t.cfg.HebbianEpochs; e++ {
+		start := time.Now()
+		bar := progress.NewTo(os.Stderr, t.opt.Progress, fmt.Sprintf("hebbian epoch %d/%d", e+1, t.cfg.HebbianEpochs), l.BatchesPerEpoch()*t.cfg.HebbianBatch, "img")
+		l.Start(e, 0)
+		for {
+			bt, ok := l.Next()
+			if !ok {
+				break
+			}
+			if err := twin.HebbianStep(bt.X, lrs, 0); err != nil {
+				return pos, err
+			}
+			bar.Add(bt.N)
+			if stopped(t.opt.Stop) {
+				bar.Done()
+				return pos, fmt.Errorf("%w (the unsupervised phase restarts on resume)", ErrInterrupted)
+			}
+		}
+		bar.Done()
+		if err := twin.CheckFinite(); err != nil {
+			return pos, err
+		}
+		secs := time.Since(start).Seconds()
+		rec := runfiles.Epoch{Epoch: e + 1, Phase: "hebbian", Step: twin.Step(), Loss: -1, TrainAcc: -1, ValAcc: -1, TestAcc: -1, Seconds: secs, ImagesPerS: float64(l.BatchesPerEpoch()*t.cfg.HebbianBatch) / secs, LR: float64(lrs[0])}
+		if err := runfiles.AppendJSONL(filepath.Join(t.dir, runfiles.MetricsFile), rec); err != nil {
+			return pos, err
+		}
+		*done = append(*done, rec)
+		t.logf("hebbian epoch %d/%d: %.1f s, %.0f img/s\n", e+1, t.cfg.HebbianEpochs, secs, rec.ImagesPerS)
+	}
+	if err := t.net.LoadState(twin.SaveState(network.KindWeight, network.KindBuffer), false, network.KindWeight, network.KindBuffer); err != nil {
+		return pos, err
+	}
+	pos = position{}
+	if err := t.net.WriteCheckpoint(filepath.Join(t.dir, runfiles.CheckpointFile), pos.meta()); err != nil {
+		return pos, err
+	}
+	return pos, nil
+}
+
+// supervised runs the supervised epochs from pos (GHL, BP, sign, hebb with
+// a BP readout; the frozen-feature readout for softhebb).
+func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
+	cfg := t.cfg
+	if Unsupervised(cfg.Rule) {
+		t.net.SetFrozen(true)
+	}
+	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: true})
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	per := l.BatchesPerEpoch()
+	total := cfg.Epochs * per
+	ckPath := filepath.Join(t.dir, runfiles.CheckpointFile)
+	for e := pos.epoch; e < cfg.Epochs; e++ {
+		if e != pos.epoch {
+			pos = position{epoch: e}
+		}
+		bar := progress.NewTo(os.Stderr, t.opt.Progress, fmt.Sprintf("epoch %d/%d", e+1, cfg.Epochs), per*cfg.Batch, "img")
+		bar.Add(pos.batch * cfg.Batch)
+		l.Start(e, pos.batch)
+		for {
+			bt, ok := l.Next()
+			if !ok {
+				break
+			}
+			step := t.net.Step()
+			m := float32(LRAt(cfg.Schedule, step, total))
+			t.hyper.HiddenLR, t.hyper.ReadoutLR = float32(cfg.HiddenLR)*m, float32(cfg.ReadoutLR)*m
+			began := time.Now()
+			st, err := t.net.TrainStep(bt.X, bt.Y, t.hyper, t.opt.Monitors...)
+			if err != nil {
+				bar.Done()
+				return fmt.Errorf("%w; the last good checkpoint is %s", err, ckPath)
+			}
+			pos.seconds += time.Since(began).Seconds()
+			pos.lossSum += st.Loss * float64(bt.N)
+			pos.correct += st.Correct
+			pos.seen += bt.N
+			pos.batch++
+			bar.Add(bt.N)
+			if cfg.CheckpointEvery > 0 && t.net.Step()%cfg.CheckpointEvery == 0 && pos.batch < per {
+				if err := t.net.WriteCheckpoint(ckPath, pos.meta()); err != nil {
+					return err
+				}
+			}
+			if stopped(t.opt.Stop) {
+				bar.Done()
+				if err := t.net.WriteCheckpoint(ckPath, pos.meta()); err != nil {
+					return err
+				}
+				return ErrInterrupted
+			}
+		}
+		bar.Done()
+		rec, err := t.endEpoch(e, pos)
+		if err != nil {
+			return err
+		}
+		if err := runfiles.AppendJSONL(filepath.Join(t.dir, runfiles.MetricsFile), rec); err != nil {
+			return err
+		}
+		*done = append(*done, rec)
+		if err := t.net.WriteCheckpoint(ckPath, position{epoch: e + 1}.meta()); err != nil {
+			return err
+		}
+		t.logf("epoch %d/%d: loss %.4f  train %.2f%%  val %s  test %.2f%%  %.1f s  %.0f img/s\n",
+			e+1, cfg.Epochs, rec.Loss, 100*rec.TrainAcc, pct(rec.ValAcc), 100*rec.TestAcc, rec.Seconds, rec.ImagesPerS)
+		if t.opt.AfterEpoch != nil {
+			t.opt.AfterEpoch(t.dir)
+		}
+	}
+	return nil
+}
+
+// endEpoch checks the weights and evaluates validation and test.
+func (t *trainer) endEpoch(e int, pos position) (runfiles.Epoch, error) {
+	if err := t.net.CheckFinite(); err != nil {
+		return runfiles.Epoch{}, err
+	}
+	_, val, err := evaluate(t, t.data.val)
+	if err != nil {
+		return runfiles.Epoch{}, err
+	}
+	_, test, err := evaluate(t, t.data.test)
+	if err != nil {
+		return runfiles.Epoch{}, err
+	}
+	rec := runfiles.Epoch{Epoch: e + 1, Step: t.net.Step(), ValAcc: val, TestAcc: test, Seconds: pos.seconds, LR: float64(t.hyper.HiddenLR)}
+	if Unsupervised(t.cfg.Rule) {
+		rec.LR = float64(t.hyper.ReadoutLR)
+	}
+	if pos.seen > 0 {
+		rec.Loss = pos.lossSum / float64(pos.seen)
+		rec.TrainAcc = float64(pos.correct) / float64(pos.seen)
+	}
+	if pos.seconds > 0 {
+		rec.ImagesPerS = float64(pos.seen) / pos.seconds
+	}
+	return rec, nil
+}
+
+func (t *trainer) logf(format string, a ...any) {
+	if t.opt.Log != nil {
+		fmt.Fprintf(t.opt.Log, format, a...)
+	}
+}
+
+func stopped(c <-chan struct{}) bool {
+	if c == nil {
+		return false
+	}
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func cropPad(augment bool) int {
+	if augment {
+		return 4
+	}
+	return 0
+}
+
+func pct(x float64) string {
+	if x < 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f%%", 100*x)
+}
+
+// summarise picks final and best-validation accuracies from the epochs.
+func summarise(dir string, eps []runfiles.Epoch) *Result {
+	r := &Result{Dir: dir, Epochs: eps, BestValEpoch: -1}
+	best := math.Inf(-1)
+	for _, e := range eps {
+		if e.Phase != "" {
+			continue
+		}
+		r.TestAcc, r.ValAcc = e.TestAcc, e.ValAcc
+		if e.ValAcc > best {
+			best, r.BestValEpoch, r.TestAtBestVal = e.ValAcc, e.Epoch, e.TestAcc
+		}
+	}
+	return r
+}
+
+// rewriteJSONL atomically replaces a JSONL file with the given records.
+func rewriteJSONL[T any](path string, recs []T) error {
+	tmp := path + ".rewrite"
+	os.Remove(tmp)
+	for _, r := range recs {
+		if err := runfiles.AppendJSONL(tmp, r); err != nil {
+			return err
+		}
+	}
+	if len(recs) == 0 {
+		if err := runfiles.WriteFileAtomic(tmp, nil); err != nil {
+			return err
+		}
+	}
+	return os.Rename(tmp, path)
+}
