@@ -82,7 +82,8 @@ type Backend interface {
 	AXPY(y Tensor, a float32, x Tensor)
 	// Sign writes sign(src) into dst with sign(0) = 0 (ALGORITHM.md §2).
 	Sign(dst, src Tensor)
-	// MaxAbs returns max |t|.
+	// MaxAbs returns max |t|; it returns NaN if any element is NaN (the
+	// network's numeric guard relies on it).
 	MaxAbs(t Tensor) float32
 
 	// Conv2D computes y = conv2d(x, w) + bias. x [B,C,H,W], w [K,C,kh,kw],

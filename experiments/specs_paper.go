@@ -1,32 +1,5 @@
 package experiments
 
-import (
-	"os"
-	"path/filepath"
-)
-
-// CIFARCopyPath finds the CIFAR-10 JPEG archive the paper experiments use by
-// default: $GHLSIM_CIFAR10, else ../shared/datasets/cifar10-jpeg.tar.gz or
-// shared/datasets/cifar10-jpeg.tar.gz relative to the working directory.
-// It returns the first candidate when none exists, so the loader's error
-// names the expected path (pass --data to point elsewhere).
-func CIFARCopyPath() string {
-	cands := []string{
-		os.Getenv("GHLSIM_CIFAR10"),
-		filepath.Join("..", "shared", "datasets", "cifar10-jpeg.tar.gz"),
-		filepath.Join("shared", "datasets", "cifar10-jpeg.tar.gz"),
-	}
-	for _, c := range cands {
-		if c == "" {
-			continue
-		}
-		if _, err := os.Stat(c); err == nil {
-			return c
-		}
-	}
-	return cands[1]
-}
-
 // paperArch carries the paper's per-architecture GHL settings
 // (ALGORITHM.md §3) and our budget reductions.
 type paperArch struct {
@@ -45,9 +18,17 @@ var (
 	resnet20Row = paperArch{row: "ResNet-20", arch: "resnet20", lr: 1e-2, wd: 5e-4, readoutLR: 1e-2, cpuWidth: 1}
 )
 
+// syntheticCIFAR is the smoke budgets' stand-in for CIFAR-10: learnable
+// synthetic 3×32×32 images in 10 classes (no file needed, seconds to run).
+const syntheticCIFAR = "n=200,test=64,c=3,h=32,w=32,classes=10,seed=1"
+
 // budgetConfig is the common config of a budget for one architecture and rule:
 //
 //	smoke  synthetic 3×32×32 data, width 0.05 (ResNets 0.25), 64 training images, 1 epoch — seconds, for CI
+//
+// The cifar10 dataset with no --data finds the CIFAR-10 copy in
+// shared/datasets (see datasets.Load).
+//
 //	cpu    the CIFAR-10 copy, reduced width (0.25 for DeepHebb/FastHebb, 1 for ResNet-20), 10 000 training
 //	       images, 2 000 test images, 4 epochs, the paper's learning rates and cosine schedule run to its end;
 //	       unsupervised baselines get one Hebbian epoch before their 4 readout epochs
@@ -62,7 +43,7 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 	}
 	switch budget {
 	case "smoke":
-		c.Dataset = "synthetic"
+		c.Dataset, c.Data = "synthetic", syntheticCIFAR
 		c.Width = 0.05
 		if a.cpuWidth == 1 {
 			c.Width = 0.25
@@ -71,14 +52,14 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 		c.ValFraction = 0.2
 		c.HebbianBatch, c.HebbianEpochs = 8, 1
 	case "cpu":
-		c.Dataset, c.Data = "imagefolder", CIFARCopyPath()
+		c.Dataset = "cifar10"
 		c.Width = a.cpuWidth
 		c.TrainLimit, c.TestLimit, c.Epochs = 10000, 2000, 4
 		if Unsupervised(rule) {
 			c.HebbianEpochs = 1 // the unsupervised phase of the reduced budget
 		}
 	default:
-		c.Dataset, c.Data = "imagefolder", CIFARCopyPath()
+		c.Dataset = "cifar10"
 		c.Width, c.Epochs = 1, 100
 	}
 	return c

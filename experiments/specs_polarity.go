@@ -10,7 +10,7 @@ func polarityDatasets(budget string) []string {
 	case "smoke", "cpu":
 		return []string{"fashion-mnist"}
 	}
-	return []string{"mnist", "fashion-mnist", "cifar10-copy"}
+	return []string{"mnist", "fashion-mnist", "cifar10"}
 }
 
 // polarityConfig is the base config of one polarity cell:
@@ -24,9 +24,6 @@ func polarityConfig(budget, dataset, modulator string) TrainConfig {
 	c.Arch, c.Rule, c.Modulator = "deephebb", "ghl", modulator
 	c.HiddenLR, c.HiddenWD, c.ReadoutLR = 1e-2, 5e-2, 5e-3
 	c.Dataset = dataset
-	if dataset == "cifar10-copy" {
-		c.Dataset, c.Data = "imagefolder", CIFARCopyPath()
-	}
 	switch budget {
 	case "smoke":
 		c.Dataset, c.Data = "synthetic", ""
@@ -35,7 +32,7 @@ func polarityConfig(budget, dataset, modulator string) TrainConfig {
 		c.Width, c.TrainLimit, c.TestLimit, c.Epochs = 0.125, 6000, 2000, 2
 	default:
 		c.Width, c.Epochs = 1, 20
-		if dataset == "cifar10-copy" {
+		if dataset == "cifar10" {
 			c.Epochs = 100
 		}
 	}

@@ -47,6 +47,9 @@ func (n *Network) HebbianStep(x []float32, lrs []float32, wd float32) error {
 		}
 		g.Rule.Apply(b, g, synapse.Hyper{LR: lr, WeightDecay: wd, Step: n.step})
 	}
+	if err := n.checkStep(n.step); err != nil {
+		return err
+	}
 	n.step++
 	return nil
 }

@@ -1,8 +1,10 @@
 package network_test
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"ghlsim/backends"
@@ -280,5 +282,38 @@ func TestStepFLOPsDeepHebb(t *testing.T) {
 		if got := n.StepFLOPs() / 2; got != c.want {
 			t.Errorf("%s: %.0f FLOP per image, want %.0f", c.rule, got, c.want)
 		}
+	}
+}
+
+// TestNumericGuardNamesLayerAndStep poisons one weight and expects the step
+// to fail naming that tensor and the step.
+func TestNumericGuardNamesLayerAndStep(t *testing.T) {
+	b := cpu.New(1)
+	n := tinyNet(t, b, "ghl", 2)
+	h := network.Hyper{HiddenLR: 0.05, ReadoutLR: 0.05}
+	x, y := batch(1, 4, 72, 3)
+	if _, err := n.TrainStep(x, y, h); err != nil {
+		t.Fatal(err)
+	}
+	cpu.Data(n.Groups[1].Weight.Value)[3] = float32(math.Inf(1))
+	_, err := n.TrainStep(x, y, h)
+	var ne *network.NumericError
+	if !errors.As(err, &ne) || ne.Step != 1 {
+		t.Fatalf("got %v", err)
+	}
+	if !strings.Contains(ne.Where, "conv2") && ne.Where != "loss" {
+		t.Errorf("error names %q, want conv2's tensors or the loss", ne.Where)
+	}
+	// An infinite learning rate: the loss of the step is fine, the update is
+	// not, and the guard names the first parameter it ruins.
+	k := tinyNet(t, b, "ghl", 2)
+	if _, err := k.TrainStep(x, y, network.Hyper{HiddenLR: float32(math.Inf(1)), ReadoutLR: 0.05}); !errors.As(err, &ne) || ne.Step != 0 || ne.Where != "conv1.weight" {
+		t.Fatalf("infinite lr: %v", err)
+	}
+	// NaN input: the loss itself is NaN at the first step.
+	m := tinyNet(t, b, "ghl", 2)
+	x[0] = float32(math.NaN())
+	if _, err := m.TrainStep(x, y, h); !errors.As(err, &ne) || ne.Step != 0 {
+		t.Fatalf("NaN input: %v", err)
 	}
 }

@@ -102,6 +102,9 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 			h.ReadoutOpt.Step(b, p, h.ReadoutLR, 0)
 		}
 	}
+	if err := n.checkStep(step); err != nil {
+		return st, err
+	}
 	n.step++
 	// 8. monitor
 	for _, m := range due {
@@ -162,6 +165,26 @@ func (n *Network) Evaluate(x []float32, labels []int32, count int) (lossSum floa
 	}
 	return lossSum, correct
 }
+
+// checkStep is the per-step numeric guard: every group's eligibility
+// maximum (free: the kernel returned it) and the max |W| of every parameter
+// (one device reduction each, which propagates NaN) must be finite, so a
+// NaN or Inf is reported at the step and layer where it first appears.
+func (n *Network) checkStep(step int) error {
+	for _, g := range n.Groups {
+		if g.H != nil && !finite32(g.HMax) {
+			return &NumericError{Step: step, Where: g.Name + ".eligibility", Value: float64(g.HMax)}
+		}
+	}
+	for _, p := range n.Params() {
+		if m := n.B.MaxAbs(p.Value); !finite32(m) {
+			return &NumericError{Step: step, Where: p.Name, Value: float64(m)}
+		}
+	}
+	return nil
+}
+
+func finite32(x float32) bool { return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0) }
 
 // CheckFinite scans weights and eligibilities for NaN/Inf (on the host) and
 // returns a NumericError naming the first bad tensor.

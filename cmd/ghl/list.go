@@ -5,8 +5,8 @@ import (
 
 	"ghlsim/backends"
 	"ghlsim/experiments"
-	"ghlsim/neuromod"
 	"ghlsim/network"
+	"ghlsim/neuromod"
 	"ghlsim/synapse"
 )
 
