@@ -38,6 +38,9 @@ func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err
 	if err := json.Unmarshal(old.Config, &prev); err != nil {
 		return false, fmt.Errorf("%s: unreadable config: %w", cfgPath, err)
 	}
+	if resume {
+		removeStaleTemps(dir)
+	}
 	if !resume {
 		return false, fmt.Errorf("output directory %s already holds a run (%s, %s, seed %d): pass --resume to continue it, or choose another --out", dir, prev.Rule, prev.Dataset, prev.Seed)
 	}
@@ -62,4 +65,15 @@ func writeRunInfo(dir string, cfg TrainConfig, command, device string, created t
 		Config: raw,
 	}
 	return runfiles.WriteJSONAtomic(filepath.Join(dir, runfiles.ConfigFile), info)
+}
+
+// removeStaleTemps deletes temporary files a killed run left behind (an
+// atomic write interrupted before its rename); the files they were meant to
+// replace are intact.
+func removeStaleTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*.rewrite"))
+	for _, m := range append(matches, more...) {
+		os.Remove(m)
+	}
 }

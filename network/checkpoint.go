@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,27 +78,41 @@ func (n *Network) WriteCheckpoint(path string, meta map[string]string) error {
 
 // ReadCheckpoint loads and verifies a checkpoint file.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := safetensors.ReadFile(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %w (delete it to start afresh)", err)
+		return nil, err
+	}
+	c, err := DecodeCheckpoint(b)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// DecodeCheckpoint parses and verifies checkpoint bytes (format version,
+// checksum, step).
+func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
+	f, err := safetensors.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w (the file is damaged: delete it to restart the run, or restore a backup)", err)
 	}
 	v := f.Metadata["ghlsim_checkpoint"]
 	if v == "" {
-		return nil, fmt.Errorf("checkpoint %s: not a ghlsim checkpoint (no ghlsim_checkpoint metadata)", path)
+		return nil, fmt.Errorf("not a ghlsim checkpoint (no ghlsim_checkpoint metadata)")
 	}
 	if v != strconv.Itoa(CheckpointVersion) {
-		return nil, fmt.Errorf("checkpoint %s: format version %s, this ghlsim reads version %d (resume with the ghlsim version that wrote it)", path, v, CheckpointVersion)
+		return nil, fmt.Errorf("format version %s, this ghlsim reads version %d (resume with the ghlsim version that wrote it)", v, CheckpointVersion)
 	}
 	c := &Checkpoint{Meta: f.Metadata, Tensors: map[string]HostTensor{}}
 	for name, t := range f.Tensors {
 		c.Tensors[name] = HostTensor{Shape: t.Shape, Data: t.Data}
 	}
 	if got := checksum(c.Tensors); got != f.Metadata["checksum"] {
-		return nil, fmt.Errorf("checkpoint %s: checksum mismatch (file corrupt); delete it or restore a backup", path)
+		return nil, fmt.Errorf("checksum mismatch (file corrupt); delete it to restart the run, or restore a backup")
 	}
 	c.Step, err = strconv.Atoi(f.Metadata["step"])
 	if err != nil || c.Step < 0 {
-		return nil, fmt.Errorf("checkpoint %s: bad step %q", path, f.Metadata["step"])
+		return nil, fmt.Errorf("bad step %q in the metadata", f.Metadata["step"])
 	}
 	return c, nil
 }

@@ -37,12 +37,16 @@ func Benchmarks(b *testing.B, open func() backends.Backend) {
 	bk := open()
 	b.Cleanup(func() { bk.Close() })
 	fuser, fused := bk.(backends.HebbGradFuser)
+	noFuser := ""
+	if !fused {
+		noFuser = bk.Name() + " does not implement backends.HebbGradFuser"
+	}
 	type op struct {
 		name  string
-		flops func(l benchLayer) float64 // 0: report bytes instead
-		bytes func(l benchLayer) int64   // tensor bytes moved per call
+		flops func(l benchLayer) float64 // GEMM work per call, or nil
+		bytes func(l benchLayer) int64   // tensor bytes moved per call, or nil
 		setup func(f *fixture) func()    // returns one call
-		skip  func(l benchLayer) (bool, string)
+		skip  string                     // why the backend cannot run it, if it cannot
 	}
 	gemm := func(l benchLayer) float64 {
 		ho, wo := l.out()
@@ -62,7 +66,7 @@ func Benchmarks(b *testing.B, open func() backends.Backend) {
 			return func() { f.bk.OjaSWTA(f.h, f.x, f.y, f.w, f.oja) }
 		}},
 		{name: "ConvBackwardWeightHebb", flops: func(l benchLayer) float64 { return 2 * gemm(l) },
-			skip: func(benchLayer) (bool, string) { return !fused, "no backends.HebbGradFuser" },
+			skip: noFuser,
 			setup: func(f *fixture) func() {
 				return func() { fuser.Conv2DBackwardWeightHebb(f.dw, nil, f.h, f.x, f.dy, f.y, f.w, f.oja) }
 			}},
@@ -81,7 +85,7 @@ func Benchmarks(b *testing.B, open func() backends.Backend) {
 		}},
 		{name: "BatchNormBackward", bytes: func(l benchLayer) int64 { return 4 * 4 * l.ylen() }, setup: func(f *fixture) func() {
 			f.bk.BatchNorm(f.dy, f.y, nil, nil, f.st, f.bn)
-			return func() { f.bk.BatchNormBackward(f.dy, nil, nil, f.dy, f.y, nil, f.st, f.bn) }
+			return func() { f.bk.BatchNormBackward(f.dx2, nil, nil, f.dy, f.y, nil, f.st, f.bn) }
 		}},
 		{name: "ReLU", bytes: func(l benchLayer) int64 { return 4 * 2 * l.ylen() }, setup: func(f *fixture) func() {
 			return func() { f.bk.Activation(f.dy, f.y, backends.ActParams{Kind: backends.ReLU}) }
@@ -102,10 +106,8 @@ func Benchmarks(b *testing.B, open func() backends.Backend) {
 		b.Run(o.name, func(b *testing.B) {
 			for _, l := range benchLayers {
 				b.Run(l.name, func(b *testing.B) {
-					if o.skip != nil {
-						if skip, why := o.skip(l); skip {
-							b.Skip(why)
-						}
+					if o.skip != "" {
+						b.Skip(o.skip)
 					}
 					f := newFixture(bk, l)
 					call := o.setup(f)

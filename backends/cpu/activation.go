@@ -2,7 +2,6 @@ package cpu
 
 import (
 	"fmt"
-	"math"
 
 	"ghlsim/backends"
 )
@@ -97,7 +96,7 @@ func (t *actTask) f(z float32) float32 {
 	case t.power == 1:
 		return z
 	}
-	return float32(math.Pow(float64(z), float64(t.power)))
+	return pow32(z, t.power)
 }
 
 // df is the derivative of f (0 for z ≤ 0).
@@ -108,7 +107,7 @@ func (t *actTask) df(z float32) float32 {
 	case t.power == 1:
 		return 1
 	}
-	return t.power * float32(math.Pow(float64(z), float64(t.power-1)))
+	return t.power * pow32(z, t.power-1)
 }
 
 // act checks shapes and runs an activation op.

@@ -3,6 +3,20 @@
 // every other kernel is split over the same worker threads. It registers
 // itself as "cpu" in package backends.
 //
-// Determinism: for a fixed thread count every kernel's reduction order is
-// fixed, so the same seed gives bit-identical results run after run.
+// Convolutions process the batch in chunks of samples whose im2col patches
+// fit a bounded buffer (16 MiB); each chunk is one GEMM. The weight-side
+// products — the weight gradient δ·patchesᵀ and the Hebbian correlation
+// yᵀ·patches of the Oja-SWTA eligibility (ALGORITHM.md §1) — share one code
+// path, and Conv2DBackwardWeightHebb stacks [δ; y] so one GEMM per chunk
+// yields both.
+//
+// Determinism: every non-GEMM kernel cuts its work into items of a fixed
+// size (a sample, a channel, a block of elements) that never depends on the
+// thread count, and reductions combine per-item partial results in item
+// order; the GEMM splits only output tiles. The same inputs therefore give
+// bit-identical results run after run and for any thread count.
+//
+// Memory: scratch buffers only grow and kernel tasks are preallocated, so
+// once every layer shape has been seen no call allocates. A Backend runs one
+// kernel at a time and must not be used from several goroutines at once.
 package cpu

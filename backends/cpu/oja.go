@@ -11,11 +11,15 @@ import (
 // (anti-Hebbian: −y for every channel but the winner argmax_k u),
 // A = yᵀ·patches(x) as one GEMM per chunk of samples, s_k = Σ_{b,p} y_k·u_k,
 // H = A − s⊙W. It returns max|H|. A rank-2 x [B,N], u [B,K] and w [K,N]
-// describe a dense layer (p.Conv is then ignored).
+// describe a dense layer (p.Conv is then ignored). h must not share
+// storage with x, u or w.
 func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) float32 {
 	ht, xt, ut, wt := tensorOf(h), tensorOf(x), tensorOf(u), tensorOf(w)
 	g := geom("OjaSWTA", xt, wt, ut, p.Conv)
 	sameShape("OjaSWTA", "h", ht, wt.shape)
+	if sameData(ht, wt) || sameData(ht, xt) || sameData(ht, ut) {
+		panic("cpu: OjaSWTA: h shares storage with an input")
+	}
 	lt := &b.ws.lt
 	*lt = leftTask{u: ut.data, tinv: p.TInv, anti: p.AntiHebbian}
 	b.patchProduct(&g, xt.data, lt, g.K, ht.data)
