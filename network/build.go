@@ -88,6 +88,10 @@ func (n *Network) Build(r Rules) error {
 	if err := n.setupCredit(); err != nil {
 		return err
 	}
+	n.allParams = n.Params()
+	for _, o := range n.ops {
+		n.bpParams = append(n.bpParams, o.params()...)
+	}
 	n.built = true
 	return nil
 }

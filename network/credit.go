@@ -58,6 +58,7 @@ func (n *Network) setupCredit() error {
 			o.feedback = n.B.Alloc(backends.Shape{feat, classes})
 			n.initRandom(o.feedback, "dfa/"+g.Name, 1/math.Sqrt(float64(classes)))
 			o.dfaProj = n.B.Alloc(o.out.Shape)
+			o.dfaFlat = n.B.Reshape(o.dfaProj, backends.Shape{n.Batch, feat})
 			if len(o.out.consumers) == 1 {
 				o.gate = o.out.consumers[0]
 			}

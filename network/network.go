@@ -64,6 +64,9 @@ type Network struct {
 	dfaRegion map[*Population]bool
 	// gradOnly makes the credit phase skip fused Hebbian terms (recomputation).
 	gradOnly bool
+	// allParams lists every parameter and bpParams the BN affine ones,
+	// cached at Build so the step allocates nothing.
+	allParams, bpParams []*synapse.Param
 }
 
 // New starts an empty network on backend b for batches of the given size.

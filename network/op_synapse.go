@@ -25,8 +25,8 @@ type synOp struct {
 	feedback backends.Tensor
 	// dfaProj holds the projected output error under DFA; gate is the op
 	// whose derivative gates it (the activation consuming u, if any).
-	dfaProj backends.Tensor
-	gate    op
+	dfaProj, dfaFlat backends.Tensor // dfaFlat: the [B, |u|] view of dfaProj
+	gate             op
 	// noDataGrad skips the input gradient (readout layers under DFA, whose
 	// input lies in the hidden region that receives projected errors).
 	noDataGrad bool
@@ -116,8 +116,7 @@ func (o *synOp) dataGrad(n *Network, acc bool) {
 // activation that consumes u_l (none when u_l feeds anything else).
 func (o *synOp) dfaCredit(n *Network) {
 	b := n.B
-	flat := b.Reshape(o.dfaProj, backends.Shape{n.Batch, o.out.Features()})
-	b.Linear(flat, n.Logits.Grad, o.feedback, nil)
+	b.Linear(o.dfaFlat, n.Logits.Grad, o.feedback, nil)
 	if a, ok := o.gate.(*actOp); ok {
 		b.ActivationBackward(o.out.Grad, o.dfaProj, o.out.Act, a.p)
 	} else {

@@ -97,10 +97,8 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 			g.Rule.Apply(b, g, synapse.Hyper{LR: h.HiddenLR, WeightDecay: h.HiddenWD, Step: step, Optimizer: h.HiddenOpt})
 		}
 	}
-	for _, o := range n.ops {
-		for _, p := range o.params() {
-			h.ReadoutOpt.Step(b, p, h.ReadoutLR, 0)
-		}
+	for _, p := range n.bpParams {
+		h.ReadoutOpt.Step(b, p, h.ReadoutLR, 0)
 	}
 	if err := n.checkStep(step); err != nil {
 		return st, err
@@ -176,7 +174,7 @@ func (n *Network) checkStep(step int) error {
 			return &NumericError{Step: step, Where: g.Name + ".eligibility", Value: float64(g.HMax)}
 		}
 	}
-	for _, p := range n.Params() {
+	for _, p := range n.allParams {
 		if m := n.B.MaxAbs(p.Value); !finite32(m) {
 			return &NumericError{Step: step, Where: p.Name, Value: float64(m)}
 		}
