@@ -70,7 +70,7 @@ func (p PoolParams) Validate(h, w int) error {
 	if p.Pad < 0 || 2*p.Pad > p.Kernel {
 		return fmt.Errorf("pool padding %d must be between 0 and half the kernel %d", p.Pad, p.Kernel)
 	}
-	if p.OutSize(h) < 1 || p.OutSize(w) < 1 {
+	if h+2*p.Pad < p.Kernel || w+2*p.Pad < p.Kernel {
 		return fmt.Errorf("pool kernel %d is larger than the padded input %d×%d", p.Kernel, h+2*p.Pad, w+2*p.Pad)
 	}
 	return nil
