@@ -25,6 +25,8 @@ type source struct {
 	// to size the first allocation; it never exceeds what the input could
 	// really expand to.
 	hint int64
+	// size is the byte size of the (possibly compressed) input.
+	size int64
 	gz   bool
 }
 
@@ -34,7 +36,7 @@ func newSource(name, fix string, ra io.ReaderAt, size int64) (*source, error) {
 	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 1<<16)
 	magic, _ := br.Peek(2)
 	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		return &source{name: name, fix: fix, r: br, hint: size}, nil
+		return &source{name: name, fix: fix, r: br, hint: size, size: size}, nil
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
@@ -48,7 +50,7 @@ func newSource(name, fix string, ra io.ReaderAt, size int64) (*source, error) {
 		}
 	}
 	hint = min(hint, size*maxDeflateRatio)
-	return &source{name: name, fix: fix, r: zr, hint: hint, gz: true}, nil
+	return &source{name: name, fix: fix, r: zr, hint: hint, size: size, gz: true}, nil
 }
 
 // openSource opens the file at path. The caller must close the returned
@@ -94,7 +96,9 @@ func (s *source) readFull(p []byte) (n int, err error) {
 // while data keeps coming. It returns the bytes read (fewer than want when
 // the input is truncated) and whether more bytes follow the payload.
 func (s *source) readPayload(want int64) (data []byte, extra bool, err error) {
-	first := min(want, max(s.hint, 0))
+	// A gzip trailer may lie, so trust its size hint only up to a typical
+	// compression ratio of the bytes actually present; doubling covers the rest.
+	first := min(want, max(s.hint, 0), 64<<10+8*s.size)
 	buf := make([]byte, first)
 	n, err := s.readFull(buf)
 	if err != nil {
@@ -104,9 +108,14 @@ func (s *source) readPayload(want int64) (data []byte, extra bool, err error) {
 		return buf[:n], false, nil
 	}
 	for int64(len(buf)) < want {
+		// Double (from at least 64 KiB) with one allocation per growth, so
+		// the bytes allocated stay within a small multiple of the bytes the
+		// input actually delivered, whatever its header claims.
 		old := len(buf)
-		grow := min(want-int64(old), max(int64(old), 1<<20))
-		buf = append(buf, make([]byte, grow)...)
+		grow := min(want-int64(old), max(int64(old), 64<<10))
+		next := make([]byte, int64(old)+grow)
+		copy(next, buf)
+		buf = next
 		n, err := s.readFull(buf[old:])
 		if err != nil {
 			return nil, false, s.corrupt(err)
