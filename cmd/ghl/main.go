@@ -1,6 +1,3 @@
-// Command ghl is ghlsim's command line: train a network, run a named
-// experiment, write reports, benchmark, inspect datasets and list what is
-// available. It is the only place in ghlsim that exits the process.
 package main
 
 import (
@@ -17,17 +14,23 @@ import (
 var commands = []struct {
 	name, summary string
 	run           func(args []string) error
+	hidden        bool // left out of the usage text (internal)
 }{
-	{"train", "train one network (default: GHL on MNIST, DeepHebb width 0.25)", cmdTrain},
-	{"run", "run a named experiment (table1, table4, table5, polarity, …) with --budget smoke|cpu|full", cmdRun},
-	{"bench", "time the DeepHebb training step (ghl, bp), side by side with PyTorch when installed", cmdBench},
-	{"report", "write report.html and report.md for run directories", cmdReport},
-	{"list", "list datasets, architectures, rules, modulator sources and backends", cmdList},
+	{"train", "train one network (default: GHL on MNIST, DeepHebb width 0.25)", cmdTrain, false},
+	{"run", "run a named experiment (table1, table4, table5, polarity, …) with --budget smoke|cpu|full", cmdRun, false},
+	{"bench", "time the DeepHebb training step (ghl, bp), side by side with PyTorch when installed", cmdBench, false},
+	{"status", "show which cells of an experiment run have finished, run, wait or failed; rewrite its table", cmdStatus, false},
+	{"report", "write report.html and report.md for run directories", cmdReport, false},
+	{"cell", "run one cell × seed of an experiment run (what --executor local/slurm workers run)", cmdCell, true},
+	{"list", "list datasets, architectures, rules, modulator sources and backends", cmdList, false},
 }
 
 func usage() {
 	fmt.Fprintf(os.Stderr, "usage: ghl COMMAND [flags]\n\ncommands:\n")
 	for _, c := range commands {
+		if c.hidden {
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(os.Stderr, "\n'ghl COMMAND -h' lists a command's flags.\n")

@@ -1,5 +1,3 @@
-// Package buildinfo finds the git revision of the ghlsim source a binary was
-// built from, for run records.
 package buildinfo
 
 import (
