@@ -7,7 +7,7 @@ func init() {
 		Metric: "test accuracy (%)",
 		Budgets: map[string]string{
 			"smoke": "synthetic data, every depth up to ResNet-1202 at reduced width for a few steps",
-			"cpu":   "CIFAR-10 copy, ResNet-20/32/44/56 at width 1, 10k train / 2k test images, 4 epochs",
+			"cpu":   "CIFAR-10 copy, ResNet-20/32/44/56 at width 1, 5k train / 1k test images, 4 epochs",
 			"full":  "CIFAR-10 copy, VGG-11/16 and ResNet-20…1202 at width 1, 100 epochs, batch 64",
 		},
 		Cells: func(budget string) ([]CellSpec, error) {

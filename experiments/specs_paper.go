@@ -29,8 +29,8 @@ const syntheticCIFAR = "n=200,test=64,c=3,h=32,w=32,classes=10,seed=1"
 // The cifar10 dataset with no --data finds the CIFAR-10 copy in
 // shared/datasets (see datasets.Load).
 //
-//	cpu    the CIFAR-10 copy, reduced width (0.25 for DeepHebb/FastHebb, 1 for ResNet-20), 10 000 training
-//	       images, 2 000 test images, 4 epochs, the paper's learning rates and cosine schedule run to its end;
+//	cpu    the CIFAR-10 copy, reduced width (0.25 for DeepHebb/FastHebb, 1 for ResNet-20), 5 000 training
+//	       images (500 of them held out for validation), 1 000 test images, 4 epochs, the paper's learning rates and cosine schedule run to its end;
 //	       unsupervised baselines get one Hebbian epoch before their 4 readout epochs
 //	full   the CIFAR-10 copy, width 1, all images, 100 epochs, batch 64 (the paper's protocol)
 func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
@@ -54,7 +54,7 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 	case "cpu":
 		c.Dataset = "cifar10"
 		c.Width = a.cpuWidth
-		c.TrainLimit, c.TestLimit, c.Epochs = 10000, 2000, 4
+		c.TrainLimit, c.TestLimit, c.Epochs = 5000, 1000, 4
 		if Unsupervised(rule) {
 			c.HebbianEpochs = 1 // the unsupervised phase of the reduced budget
 		}
@@ -72,7 +72,7 @@ func init() {
 		Metric: "test accuracy (%)",
 		Budgets: map[string]string{
 			"smoke": "synthetic data, tiny width, one short epoch (seconds)",
-			"cpu":   "CIFAR-10 copy, width 0.25 (ResNet-20 width 1), 10k train / 2k test images, 4 epochs",
+			"cpu":   "CIFAR-10 copy, width 0.25 (ResNet-20 width 1), 5k train / 1k test images, 4 epochs",
 			"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
 		},
 		Cells: func(budget string) ([]CellSpec, error) {
@@ -100,7 +100,7 @@ func init() {
 		Metric: "test accuracy (%)",
 		Budgets: map[string]string{
 			"smoke": "synthetic data, tiny width, one short epoch (seconds)",
-			"cpu":   "CIFAR-10 copy, width 0.25, 10k train / 2k test images, 4 epochs (SoftHebb: 1 Hebbian epoch + 4 readout epochs)",
+			"cpu":   "CIFAR-10 copy, width 0.25, 5k train / 1k test images, 4 epochs (Hebbian baselines: 1 unsupervised epoch + 4 readout epochs)",
 			"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
 		},
 		Cells: func(budget string) ([]CellSpec, error) {
