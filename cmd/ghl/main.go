@@ -22,6 +22,7 @@ var commands = []struct {
 	{"status", "show which cells of an experiment run have finished, run, wait or failed; rewrite its table", cmdStatus, false},
 	{"report", "write report.html and report.md for run directories", cmdReport, false},
 	{"cell", "run one cell × seed of an experiment run (what --executor local/slurm workers run)", cmdCell, true},
+	{"data", "load a dataset and print its splits, class counts and pixel statistics", cmdData, false},
 	{"list", "list datasets, architectures, rules, modulator sources and backends", cmdList, false},
 }
 

@@ -9,10 +9,18 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"ghlsim/experiments"
 	"ghlsim/internal/progress"
+	"ghlsim/internal/runfiles"
 )
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdRun(args []string) error {
 	fs := flag.NewFlagSet("ghl run", flag.ContinueOnError)
@@ -21,8 +29,20 @@ func cmdRun(args []string) error {
 	out := fs.String("out", "", "run directory (default runs/EXPERIMENT-BUDGET); rerunning resumes unfinished cells")
 	data := fs.String("data", "", "dataset location for every cell (default: the CIFAR-10 copy in ../shared/datasets)")
 	backend := fs.String("backend", "", "compute backend for every cell (default cpu)")
-	threads := fs.Int("threads", 0, "backend threads (0 = all cores)")
+	threads := fs.Int("threads", 0, "backend threads of every cell, recorded in spec.json (0 = all cores; with --executor local, cores/jobs per worker; with slurm, --slurm-cpus)")
 	noReport := fs.Bool("no-report", false, "do not write report.html / report.md")
+	executor := fs.String("executor", "inline", "how cells run: inline (one after another in this process), local (parallel worker processes, see --jobs) or slurm (a Slurm job array)")
+	jobs := fs.Int("jobs", 0, "local: worker processes at once (0 = one per core); slurm: most array tasks running at once (0 = no cap)")
+	wait := fs.Bool("wait", false, "slurm: wait for the job array to end, then write the table and report")
+	var sl experiments.SlurmExecutor
+	var slurmOpts stringList
+	fs.IntVar(&sl.CPUs, "slurm-cpus", 0, "slurm: --cpus-per-task of each cell (0 = --threads, else 1)")
+	fs.StringVar(&sl.Mem, "slurm-mem", "", "slurm: --mem of each cell, e.g. 8G (default: the site's)")
+	fs.StringVar(&sl.Time, "slurm-time", "", "slurm: --time limit of each cell, e.g. 4:00:00 (default: the site's; a cell past it resumes when resubmitted)")
+	fs.StringVar(&sl.Partition, "slurm-partition", "", "slurm: --partition (default: the site's)")
+	fs.StringVar(&sl.Gres, "slurm-gres", "", "slurm: --gres, e.g. gpu:1 (with --backend torch:cuda:0)")
+	fs.Var(&slurmOpts, "slurm-opt", "slurm: another sbatch option as KEY=VALUE, e.g. account=abc (repeatable)")
+	fs.DurationVar(&sl.Poll, "slurm-poll", 10*time.Second, "slurm: how often --wait checks the job array")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: ghl run EXPERIMENT [flags]\n\nexperiments: %s\n\n", strings.Join(experiments.SpecNames(), ", "))
 		fs.PrintDefaults()
@@ -49,19 +69,54 @@ func cmdRun(args []string) error {
 	if *out == "" {
 		*out = filepath.Join("runs", name+"-"+*budget)
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var ex experiments.Executor
+	switch *executor {
+	case "inline":
+		if set["jobs"] {
+			return errors.New("--jobs needs --executor local (parallel workers here) or slurm")
+		}
+	case "local":
+		ex = experiments.LocalExecutor{Jobs: *jobs}
+	case "slurm":
+		sl.Options = slurmOpts
+		sl.MaxRunning = *jobs
+		sl.Wait = *wait
+		if sl.CPUs <= 0 {
+			sl.CPUs = max(*threads, 1)
+		}
+		ex = sl
+	default:
+		return fmt.Errorf("unknown --executor %q: use %s", *executor, strings.Join(experiments.ExecutorNames, ", "))
+	}
+	if *executor != "slurm" {
+		for f := range set {
+			if strings.HasPrefix(f, "slurm-") || f == "wait" {
+				return fmt.Errorf("--%s applies to --executor slurm only", f)
+			}
+		}
+	}
 	stop := make(chan struct{})
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sig
-		fmt.Fprintln(os.Stderr, "\nghl: interrupt: finishing the current step and writing a checkpoint (interrupt again to abort)")
+		switch *executor {
+		case "slurm":
+			fmt.Fprintln(os.Stderr, "\nghl: interrupt: no longer waiting (the Slurm job keeps running)")
+		case "local":
+			fmt.Fprintln(os.Stderr, "\nghl: interrupt: stopping the workers after their current step and checkpoint (interrupt again to abort)")
+		default:
+			fmt.Fprintln(os.Stderr, "\nghl: interrupt: finishing the current step and writing a checkpoint (interrupt again to abort)")
+		}
 		close(stop)
 		<-sig
 		os.Exit(130)
 	}()
 	defer signal.Stop(sig)
 	opt := experiments.RunOptions{Spec: name, Budget: *budget, Seeds: *seeds, Out: *out, Data: *data, Backend: *backend, Threads: *threads,
-		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop}
+		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop, Executor: ex}
 	if !*noReport {
 		opt.AfterCell = writeReport
 	}
@@ -72,7 +127,26 @@ func cmdRun(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *executor == "slurm" && !*wait && !complete(t, *seeds) {
+		fmt.Printf("\nstatus: ghl status %s    report: ghl report %s\n", *out, *out)
+		return nil
+	}
+	if !*noReport && *executor == "slurm" {
+		writeReport(*out) // the cells finished elsewhere; report them once more at the end
+	}
 	fmt.Print("\n" + experiments.TableMarkdown(t, nil))
 	fmt.Printf("\nresults: %s (table.md, table.csv, table.json, report.html)\n", *out)
 	return nil
+}
+
+// complete reports whether every cell of t has all its seeds.
+func complete(t *runfiles.Table, seeds int) bool {
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c.N < seeds {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -56,6 +56,7 @@ func cmdTrain(args []string) error {
 	initW := fs.String("init", "", "initialise weights from a safetensors file")
 	noReport := fs.Bool("no-report", false, "do not write report.html / report.md")
 	trainFlags(fs, &file)
+	dist := addDistFlags(fs) // data parallelism (train_dist.go)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -76,7 +77,7 @@ func cmdTrain(args []string) error {
 			return fmt.Errorf("--resume %s: %w", *resume, err)
 		}
 		for name := range set {
-			if name != "resume" && name != "no-report" {
+			if name != "resume" && name != "no-report" && !isDistFlag(name) {
 				return fmt.Errorf("--resume continues the saved config; --%s cannot change it", name)
 			}
 		}
@@ -92,6 +93,9 @@ func cmdTrain(args []string) error {
 	}
 	if *out == "" {
 		*out = filepath.Join("runs", fmt.Sprintf("%s-%s-%s-%s", cfg.Dataset, cfg.Arch, cfg.Rule, time.Now().Format("20060102-150405")))
+	}
+	if launched, err := dist.launch(args, set, *out, *resume != ""); launched { // --nproc N: start and wait for N workers (train_dist.go)
+		return err
 	}
 	stop := make(chan struct{})
 	sig := make(chan os.Signal, 2)
@@ -111,6 +115,11 @@ func cmdTrain(args []string) error {
 	if !*noReport {
 		opt.AfterEpoch = writeReport
 	}
+	worker, err := dist.join(&cfg, &opt, *resume) // a data-parallel worker, or nil (train_dist.go)
+	if err != nil {
+		return err
+	}
+	defer worker.close()
 	fmt.Printf("ghl train: %s on %s (%s, width %g), %d epochs, batch %d, seed %d, backend %s → %s\n",
 		cfg.Rule, cfg.Dataset, cfg.Arch, cfg.Width, cfg.Epochs, cfg.Batch, cfg.Seed, cfg.Backend, *out)
 	res, err := experiments.Train(cfg, opt)
@@ -125,6 +134,7 @@ func cmdTrain(args []string) error {
 		fmt.Printf(", %.2f%% at the best-validation epoch %d", 100*res.TestAtBestVal, res.BestValEpoch)
 	}
 	fmt.Printf("\nresults: %s\n", *out)
+	worker.report(*out)
 	return nil
 }
 
