@@ -129,6 +129,9 @@ func cmdTrain(args []string) error {
 	if err != nil {
 		return err
 	}
+	if !*noReport {
+		writeReport(*out) // again, now that the final weights exist
+	}
 	fmt.Printf("test accuracy %.2f%% (final epoch)", 100*res.TestAcc)
 	if res.BestValEpoch > 0 {
 		fmt.Printf(", %.2f%% at the best-validation epoch %d", 100*res.TestAtBestVal, res.BestValEpoch)
