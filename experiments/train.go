@@ -39,6 +39,8 @@ type Options struct {
 	AfterEpoch func(dir string)
 	// OpenBackend overrides backends.New (tests).
 	OpenBackend func(name string) (backends.Backend, error)
+	// Dist makes the run one worker of a data-parallel job (dist.go); nil = one process.
+	Dist *DistOptions
 }
 
 // Result summarises a finished run.
@@ -136,7 +138,10 @@ func Train(cfg TrainConfig, opt Options) (*Result, error) {
 	if t.data, err = loadData(cfg); err != nil {
 		return nil, err
 	}
-	if t.net, err = t.buildNet(cfg.Batch); err != nil {
+	if t.net, err = t.buildNet(t.workerBatch()); err != nil { // workerBatch: the data-parallel shard (dist.go)
+		return nil, err
+	}
+	if err := t.startDist(); err != nil { // data parallelism (dist.go)
 		return nil, err
 	}
 	if !resuming {
@@ -180,6 +185,9 @@ func Train(cfg TrainConfig, opt Options) (*Result, error) {
 		return nil, t.telemetry.Err
 	}
 	if err := t.net.WriteWeights(filepath.Join(t.dir, runfiles.WeightsFile), map[string]string{"rule": cfg.Rule, "arch": cfg.Arch, "dataset": cfg.Dataset}); err != nil {
+		return nil, err
+	}
+	if err := t.writeDistRecord(); err != nil { // data parallelism: dist.json (dist.go)
 		return nil, err
 	}
 	return summarise(t.dir, done), nil
@@ -390,7 +398,7 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 					return err
 				}
 			}
-			if stopped(t.opt.Stop) {
+			if t.stopNow() { // data-parallel workers stop at the step they agreed on (dist.go)
 				bar.Done()
 				if err := t.net.WriteCheckpoint(ckPath, pos.meta()); err != nil {
 					return err

@@ -67,6 +67,8 @@ type Network struct {
 	// allParams lists every parameter and bpParams the BN affine ones,
 	// cached at Build so the step allocates nothing.
 	allParams, bpParams []*synapse.Param
+	// dist is the data-parallel state set by SetDist (dist.go); nil = one process.
+	dist *distState
 }
 
 // New starts an empty network on backend b for batches of the given size.

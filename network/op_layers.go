@@ -92,12 +92,20 @@ func (o *bnOp) affine() (g, b backends.Tensor) {
 	return o.gamma.Value, o.beta.Value
 }
 func (o *bnOp) forward(n *Network, train bool) {
+	if train && n.dist != nil {
+		n.syncBNForward(o) // data parallelism: SyncBN (dist_bn.go)
+		return
+	}
 	p := o.p
 	p.Training = train
 	g, b := o.affine()
 	n.B.BatchNorm(o.out.Act, o.in.Act, g, b, o.st, p)
 }
 func (o *bnOp) backward(n *Network, acc []bool) {
+	if n.dist != nil {
+		n.syncBNBackward(o, acc) // data parallelism: SyncBN (dist_bn.go)
+		return
+	}
 	needIn := o.in.needsGrad
 	if !needIn && o.gamma == nil {
 		return
@@ -135,6 +143,10 @@ func (o *dropoutOp) forward(n *Network, train bool) {
 		return
 	}
 	seed := backends.SplitMix64(o.key ^ uint64(n.step))
+	if n.dist != nil {
+		n.distDropout(o, seed) // data parallelism: this shard of the full-batch mask (dist.go)
+		return
+	}
 	n.B.Dropout(o.out.Act, o.mask, o.in.Act, o.rate, seed)
 }
 func (o *dropoutOp) backward(n *Network, acc []bool) {

@@ -45,6 +45,7 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	}
 	b := n.B
 	step := n.step
+	x, labels = n.distBegin(x, labels) // data parallelism: this worker's shard (dist.go)
 	// 1. present
 	if len(x) != n.InPop.Shape.Len() || len(labels) != n.Batch {
 		panic(fmt.Sprintf("network: batch of %d values and %d labels does not fit input %v", len(x), len(labels), n.InPop.Shape))
@@ -72,11 +73,19 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	// 4. loss
 	loss, correct := b.SoftmaxCrossEntropy(n.Logits.Grad, n.Logits.Act, labels)
 	st := StepStats{Step: step, Loss: loss, Correct: correct}
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+	if n.dist == nil && (math.IsNaN(loss) || math.IsInf(loss, 0)) { // data-parallel: checked on the summed loss
 		return st, &NumericError{Step: step, Where: "loss", Value: loss}
+	}
+	if n.dist != nil {
+		n.distBeforeCredit() // data parallelism: shard share of the batch-mean loss (dist.go)
 	}
 	// 5. credit
 	n.creditPhase(n.credit)
+	if n.dist != nil { // data parallelism: sum gradients and Hebbian terms over workers (dist.go)
+		if err := n.distReduce(&st); err != nil {
+			return st, err
+		}
+	}
 	// 6. broadcast
 	if !n.frozen {
 		n.Channel.Broadcast(b, step, n.modInputsFn)

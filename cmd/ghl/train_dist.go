@@ -21,8 +21,11 @@ package main
 // Every worker runs the same command. Rank 0 writes the run directory and
 // prints; the other ranks write theirs into a scratch directory that is
 // removed at the end and print nothing (their errors go to stderr). With
-// torch:cuda each worker uses cuda:LOCAL_RANK and NCCL; otherwise Gloo over
-// TCP (set GLOO_SOCKET_IFNAME to pick the network interface on clusters).
+// --backend torch:cuda each worker uses cuda:LOCAL_RANK and NCCL (one GPU per
+// worker; NCCL refuses two ranks on one GPU — to share one, name it,
+// --backend torch:cuda:0, and pass --dist-backend gloo, which stages the
+// tensors through host memory); otherwise Gloo over TCP (set
+// GLOO_SOCKET_IFNAME to pick the network interface on clusters).
 // The collectives need the torch shim (make -C backends/torch shim) even for
 // --backend cpu. $GHLSIM_DIST_TIMEOUT (a Go duration, default 30m) bounds
 // the rendezvous and every collective.
@@ -388,6 +391,7 @@ func (w *distWorker) report(out string) {
 	fmt.Printf("  exact: 4 B × %d float32 (%d of them Hebbian terms H) + 8 B × %d float64; majority vote: %d of those float32 become 1-byte votes\n",
 		r.Float32+r.Votes, r.Hebbian, r.Float64, r.Votable)
 	fmt.Printf("  (payload: what each worker contributes; a ring all-reduce puts %.2f× that on the wire)\n", r.WireFactor)
+	fmt.Printf("  time in collectives: %.1f ms per step (mean of %d steps, waiting for the slowest worker included)\n", 1e3*r.CommSecondsPerStep, r.CommSteps)
 }
 
 func humanBytes(b int64) string {

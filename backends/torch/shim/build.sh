@@ -69,13 +69,56 @@ if [ -e "$lib/libtorch_cuda.so" ]; then
   kind="CUDA"
 fi
 
+# Data parallelism (ghl_dist.cpp): ProcessGroupGloo needs the gloo headers
+# (pip PyTorch ships them in include/; Debian: apt-get install libgloo-dev),
+# ProcessGroupNCCL a CUDA libtorch plus nccl.h and the CUDA runtime headers
+# ($NCCL_INCLUDE, $CUDA_HOME/include, or pip's nvidia/*/include). Missing
+# headers only disable that backend: ghl_dist_init then says what to install.
+dist_flags=""
+dist_kind=""
+if [ -f "$inc/gloo/algorithm.h" ] || [ -f /usr/include/gloo/algorithm.h ]; then
+  dist_flags="-DGHL_HAVE_GLOO -DUSE_C10D_GLOO"
+  dist_kind="gloo"
+fi
+if [ "$kind" = "CUDA" ] && [ -f "$inc/torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp" ]; then
+  nccl_inc=""
+  for d in ${NCCL_INCLUDE:-} "$inc" /usr/include ${CUDA_HOME:+"$CUDA_HOME/include"} /usr/local/cuda/include \
+           ${root:+"$root/../nvidia/nccl/include"}; do
+    if [ -n "$d" ] && [ -f "$d/nccl.h" ]; then nccl_inc="$d"; break; fi
+  done
+  cuda_inc=""
+  for d in ${CUDA_HOME:+"$CUDA_HOME/include"} /usr/local/cuda/include /usr/include \
+           ${root:+"$root/../nvidia/cuda_runtime/include"}; do
+    if [ -n "$d" ] && [ -f "$d/cuda_runtime_api.h" ]; then cuda_inc="$d"; break; fi
+  done
+  if [ -n "$nccl_inc" ] && [ -n "$cuda_inc" ]; then
+    dist_flags="$dist_flags -DGHL_HAVE_NCCL -DUSE_C10D_NCCL -I$nccl_inc -I$cuda_inc"
+    dist_kind="${dist_kind:+$dist_kind,}nccl"
+  else
+    echo "build.sh: CUDA libtorch without nccl.h or cuda_runtime_api.h: building without ProcessGroupNCCL (set NCCL_INCLUDE / CUDA_HOME to enable it)" >&2
+  fi
+fi
+if [ -z "$dist_kind" ]; then
+  echo "build.sh: no gloo headers: data parallelism (ghl train --nproc) disabled; install them (Debian: apt-get install libgloo-dev) and rebuild to enable it" >&2
+fi
+
 mkdir -p "$(dirname "$out")"
-echo "build.sh: compiling $out against $src ($kind, _GLIBCXX_USE_CXX11_ABI=$abi)" >&2
-# shellcheck disable=SC2086
-"$cxx" -O2 -fPIC -shared -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" \
-  -Wno-deprecated-declarations \
-  -I"$inc" -I"$inc/torch/csrc/api/include" \
-  "$here/ghl_shim.cpp" -o "$out.tmp" \
-  -L"$lib" -Wl,-rpath,"$lib" $cuda_libs -ltorch -ltorch_cpu -lc10 -ldl
+echo "build.sh: compiling $out against $src ($kind, collectives: ${dist_kind:-none}, _GLIBCXX_USE_CXX11_ABI=$abi)" >&2
+compile() {
+  # shellcheck disable=SC2086
+  "$cxx" -O2 -fPIC -shared -std=c++17 -D_GLIBCXX_USE_CXX11_ABI="$abi" \
+    -Wno-deprecated-declarations $1 \
+    -I"$inc" -I"$inc/torch/csrc/api/include" \
+    "$here/ghl_shim.cpp" "$here/ghl_dist.cpp" -o "$out.tmp" \
+    -L"$lib" -Wl,-rpath,"$lib" $cuda_libs -ltorch -ltorch_cpu -lc10 -ldl
+}
+if ! compile "$dist_flags"; then
+  if [ -z "$dist_flags" ]; then
+    exit 1
+  fi
+  # Headers that do not match this libtorch must not cost the whole backend.
+  echo "build.sh: compiling with the $dist_kind collectives failed (headers that do not match this libtorch?); building without data parallelism" >&2
+  compile ""
+fi
 mv -f "$out.tmp" "$out"
 echo "build.sh: wrote $out" >&2

@@ -33,14 +33,18 @@
 extern "C" {
 #endif
 
-#define GHL_SHIM_ABI 1
+/* ABI 2 added the data-parallelism section (ghl_dist_*, GHL_I8, GHL_F64). */
+#define GHL_SHIM_ABI 2
 
 #define GHL_OK 0
 #define GHL_ERR 1
 
-/* Tensor element types for ghl_tensor_alloc. */
+/* Tensor element types for ghl_tensor_alloc (GHL_F32, GHL_I64) and host
+ * buffers of ghl_dist_allreduce_host (GHL_F32, GHL_F64, GHL_I8). */
 #define GHL_F32 0
 #define GHL_I64 1
+#define GHL_I8 2
+#define GHL_F64 3
 
 typedef struct ghl_device ghl_device; /* a device: "cpu" or "cuda:N" */
 typedef struct ghl_tensor ghl_tensor; /* an at::Tensor handle */
@@ -187,6 +191,44 @@ int ghl_sgd(ghl_tensor* w, ghl_tensor* g, ghl_tensor* vel, const float* s, char*
 /* PyTorch Adam (coupled L2); s = {lr, beta1, beta2, eps, wd}; step >= 1. */
 int ghl_adam(ghl_tensor* w, ghl_tensor* g, ghl_tensor* m, ghl_tensor* v,
              const float* s, int64_t step, char** err);
+
+/* ---- data parallelism (torch.distributed c10d; ghl_dist.cpp) ----------- */
+
+/* A process group: one per worker process. Collectives block until every
+ * rank has called them (or the group's timeout expires, which is an error). */
+typedef struct ghl_dist ghl_dist;
+
+/* ghl_dist_features writes the collective backends this shim was compiled
+ * with: "gloo", "gloo,nccl", "nccl" or "" (no gloo headers at build time). */
+int ghl_dist_features(char* buf, int64_t cap, char** err);
+/* ghl_dist_init joins a process group of `world` ranks. Rank 0 hosts a c10d
+ * TCPStore on port `port` and every rank connects to it at `host`
+ * (rendezvous); then backend "gloo" creates a ProcessGroupGloo (TCP; the
+ * transport binds to $GLOO_SOCKET_IFNAME if set, to 127.0.0.1 when host is a
+ * loopback address, else to this machine's hostname) and "nccl" a
+ * ProcessGroupNCCL on dev (a CUDA device; dev may be NULL for gloo).
+ * timeout_ms bounds the rendezvous and every later collective. */
+int ghl_dist_init(const char* backend, const char* host, int64_t port, int64_t rank,
+                  int64_t world, int64_t timeout_ms, ghl_device* dev, ghl_dist** out,
+                  char** err);
+/* ghl_dist_destroy leaves the group and frees it. */
+int ghl_dist_destroy(ghl_dist* d, char** err);
+/* ghl_dist_rank_size writes this process's rank and the world size. */
+int ghl_dist_rank_size(ghl_dist* d, int64_t* rank, int64_t* size, char** err);
+/* ghl_dist_allreduce replaces each of the n float32 tensors ts[i] (all on
+ * one device) by its elementwise sum over the ranks, as ONE collective over
+ * their concatenation. Gloo stages CUDA tensors through host memory. */
+int ghl_dist_allreduce(ghl_dist* d, ghl_tensor* const* ts, int64_t n, char** err);
+/* ghl_dist_vote is the majority vote: each rank contributes sign(ts[i]) as
+ * int8 (one byte per element), the votes are summed in one collective and
+ * ts[i] = sign(Σ votes) (a tie gives 0). world must be <= 127. */
+int ghl_dist_vote(ghl_dist* d, ghl_tensor* const* ts, int64_t n, char** err);
+/* ghl_dist_allreduce_host sums a host buffer of n elements of dtype
+ * GHL_F32, GHL_F64 or GHL_I8 over the ranks, in place (for backends whose
+ * tensors libtorch does not own; NCCL stages it through its device). */
+int ghl_dist_allreduce_host(ghl_dist* d, void* buf, int64_t n, int64_t dtype, char** err);
+/* ghl_dist_barrier returns once every rank has entered it. */
+int ghl_dist_barrier(ghl_dist* d, char** err);
 
 #ifdef __cplusplus
 }
