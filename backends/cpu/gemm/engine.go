@@ -21,6 +21,7 @@ type state struct {
 	kern    microKernel
 	simd    bool // pack with the assembly transposes
 	team    team
+	busy    atomic.Bool // a call is running (catches concurrent use)
 
 	// The current call.
 	transA, transB bool
@@ -28,15 +29,11 @@ type state struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	nt             int          // threads used by this call
-	kcb, ncb       int          // K and N block sizes of this call
-	plans          [2]blockPlan // full N blocks and the last one
+	nt             int // threads used by this call
 
-	sig       signal
-	steps     []step         // one per (N block, K block)
-	chunkStep []atomic.Int32 // last step each chunk index finished
-	bbuf      [2][]float32   // packed B blocks (double-buffered), shared
-	scratch   []*scratch     // per-thread buffers
+	sig     signal
+	sched   schedule
+	scratch []*scratch // per-thread buffers
 }
 
 // scratch is one thread's private packing buffer and edge tile.
@@ -84,8 +81,9 @@ func Features() string {
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
 // op(A) is m×k (A is k×m when transA), op(B) is k×n (B is n×k when transB)
 // and C is m×n with leading dimension ldc. beta = 0 ignores C's old contents
-// (NaNs included). It panics on negative sizes, short leading dimensions or
-// slices too short for the described matrices.
+// (NaNs included); alpha = 0 or k = 0 only scales C, as in reference BLAS.
+// It panics on negative sizes, short leading dimensions or slices too short
+// for the described matrices, and if another Sgemm on e is running.
 func (e *Engine) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	if m == 0 || n == 0 {
@@ -96,6 +94,9 @@ func (e *Engine) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []floa
 		return
 	}
 	s := e.s
+	if !s.busy.CompareAndSwap(false, true) {
+		panic("gemm: concurrent Sgemm calls on one Engine")
+	}
 	s.transA, s.transB = transA, transB
 	s.m, s.n, s.k = m, n, k
 	s.alpha, s.beta = alpha, beta
@@ -113,6 +114,7 @@ func (e *Engine) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []floa
 		s.team.run(s.nt)
 	}
 	s.a, s.b, s.c = nil, nil, nil
+	s.busy.Store(false)
 	runtime.KeepAlive(e) // its cleanup stops the helpers
 }
 
@@ -120,51 +122,8 @@ func (e *Engine) Sgemm(transA, transB bool, m, n, k int, alpha float32, a []floa
 // thread, where waking helpers would cost more than it saves.
 func threadsFor(threads, m, n, k int) int {
 	const minWork = 1 << 18 // multiply-adds per thread
-	w := m * n * k / minWork
-	return max(1, min(threads, w))
-}
-
-// reserve plans the current call and grows its buffers and counters.
-func (s *state) reserve() {
-	s.kcb = blocks(s.k, kC, 1)
-	s.ncb = blocks(s.n, nC, nr)
-	s.plans[0] = plan(s.m, s.ncb, s.nt)
-	s.plans[1] = plan(s.m, s.n-(s.n-1)/s.ncb*s.ncb, s.nt)
-	nj, np := (s.n+s.ncb-1)/s.ncb, (s.k+s.kcb-1)/s.kcb
-	if len(s.steps) < nj*np {
-		s.steps = make([]step, nj*np)
-	}
-	for g := range s.steps[:nj*np] {
-		st := &s.steps[g]
-		bp := &s.plans[0]
-		if g/np == nj-1 {
-			bp = &s.plans[1]
-		}
-		st.units, st.chunks = int32(bp.units()), int32(bp.rowCuts*bp.colCuts)
-		st.unitNext.Store(0)
-		st.unitDone.Store(0)
-		st.chunkNext.Store(0)
-		st.chunkDone.Store(0)
-	}
-	chunks := max(s.plans[0].rowCuts*s.plans[0].colCuts, s.plans[1].rowCuts*s.plans[1].colCuts)
-	if len(s.chunkStep) < chunks {
-		s.chunkStep = make([]atomic.Int32, chunks)
-	}
-	for j := range s.chunkStep[:chunks] {
-		s.chunkStep[j].Store(-1)
-	}
-	bsize := s.kcb * s.ncb
-	s.bbuf[0] = grow(s.bbuf[0], bsize)
-	if nj*np > 1 {
-		s.bbuf[1] = grow(s.bbuf[1], bsize)
-	}
-	for len(s.scratch) < s.nt {
-		s.scratch = append(s.scratch, &scratch{})
-	}
-	asize := s.kcb*max(s.plans[0].rowsPer, s.plans[1].rowsPer) + packSlack
-	for _, w := range s.scratch[:s.nt] {
-		w.abuf = grow(w.abuf, asize)
-	}
+	w := float64(m) * float64(n) * float64(k) / minWork
+	return max(1, min(threads, int(min(w, 1<<20))))
 }
 
 // grow returns buf resized to n, reallocating (32-byte aligned) only when its

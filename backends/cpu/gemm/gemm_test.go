@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // paths are the code paths under test: the portable kernel and packers
@@ -59,6 +61,7 @@ func newProblem(rng *rand.Rand, transA, transB bool, m, n, k, pad int, alpha, be
 	return p
 }
 
+// randSlice returns n uniform values in [-1, 1).
 func randSlice(rng *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
@@ -67,6 +70,7 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
+// at is element (i, j) of op(a).
 func (p *problem) at(a []float32, ld int, trans bool, i, j int) float64 {
 	if trans {
 		return float64(a[j*ld+i])
@@ -119,6 +123,8 @@ func (p *problem) check(t *testing.T, got []float32, label string) {
 	}
 }
 
+// shapes (m, n, k) cover 1×1×1, primes, tiles with 6-row and 16-column
+// edges, several K blocks, long K and more than one N block.
 var shapes = [][3]int{
 	{1, 1, 1}, {1, 1, 7}, {2, 3, 5}, {6, 16, 1}, {6, 16, 4}, {6, 16, 17},
 	{5, 15, 3}, {7, 17, 9}, {12, 32, 64}, {11, 13, 17}, {13, 31, 257},
@@ -126,6 +132,8 @@ var shapes = [][3]int{
 	{251, 33, 20}, {9, 20, 3001}, {7, 4113, 5},
 }
 
+// TestSgemmMatchesReference runs both paths on every shape, transpose
+// combination and a rotation of alpha/beta against the float64 reference.
 func TestSgemmMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	scalars := [][2]float32{{1, 0}, {0.5, 2}, {-1.5, 1}, {1, -0.5}}
@@ -142,6 +150,8 @@ func TestSgemmMatchesReference(t *testing.T) {
 	}
 }
 
+// TestKernelsAgree runs the portable and the assembly path on the same
+// inputs: both must meet the bound and agree closely.
 func TestKernelsAgree(t *testing.T) {
 	ps := paths()
 	if len(ps) < 2 {
@@ -165,6 +175,8 @@ func TestKernelsAgree(t *testing.T) {
 	}
 }
 
+// TestThreadCountBitIdentical checks that 1, 2 and 3 threads give the same
+// bits, on shapes that really use that many threads.
 func TestThreadCountBitIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	cases := []struct {
@@ -199,6 +211,8 @@ func TestThreadCountBitIdentical(t *testing.T) {
 	}
 }
 
+// TestZeroAllocs checks that warm calls, multi- and single-threaded, do not
+// allocate.
 func TestZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	p := newProblem(rng, false, true, 130, 4300, 300, 0, 1, 1)
@@ -217,6 +231,7 @@ func TestZeroAllocs(t *testing.T) {
 	}
 }
 
+// TestEnginesIndependent runs two Engines at once from two goroutines.
 func TestEnginesIndependent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	ps := []*problem{
@@ -244,6 +259,7 @@ func TestEnginesIndependent(t *testing.T) {
 	}
 }
 
+// TestDegenerate covers k = 0, alpha = 0, m = 0 and SetThreads(0).
 func TestDegenerate(t *testing.T) {
 	e := New(2)
 	c := []float32{1, 2, float32(math.NaN()), 4, 5, 6}
@@ -265,6 +281,7 @@ func TestDegenerate(t *testing.T) {
 	}
 }
 
+// TestBadArgsPanic checks the argument validation.
 func TestBadArgsPanic(t *testing.T) {
 	e := New(1)
 	for name, f := range map[string]func(){
@@ -290,10 +307,33 @@ func TestBadArgsPanic(t *testing.T) {
 	}
 }
 
+// TestFeatures checks that Features names the selected kernel.
 func TestFeatures(t *testing.T) {
 	_, name := selectKernel()
 	if Features() != name {
 		t.Fatalf("Features() = %q, kernel %q", Features(), name)
 	}
 	t.Logf("Features() = %q", Features())
+}
+
+// TestEngineCleanupStopsHelpers checks that the helper goroutines of an
+// unreachable Engine end.
+func TestEngineCleanupStopsHelpers(t *testing.T) {
+	s := func() *crew {
+		e := New(4)
+		a := make([]float32, 200*200)
+		c := make([]float32, 200*200)
+		e.Sgemm(false, false, 200, 200, 200, 1, a, 200, a, 200, 0, c, 200) // starts helpers
+		if n := e.s.team.crew.live.Load(); n != 3 {
+			t.Fatalf("%d helpers after a 4-thread call, want 3", n)
+		}
+		return e.s.team.crew
+	}()
+	for i := 0; i < 200 && s.live.Load() > 0; i++ {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := s.live.Load(); n != 0 {
+		t.Fatalf("%d helpers still run after their Engine was dropped", n)
+	}
 }

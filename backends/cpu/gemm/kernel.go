@@ -8,20 +8,21 @@ import "unsafe"
 // chain of multiply-adds, so a tile's result does not depend on its position.
 type microKernel func(kc int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernelGeneric is the portable micro-kernel. It walks the 6×16 tile in 3×4
-// sub-blocks so the twelve accumulators stay in registers.
+// kernelGeneric is the portable micro-kernel. It walks the 6×16 tile in 2×4
+// sub-blocks, small enough for the eight accumulators and six operands to
+// stay in registers.
 func kernelGeneric(kc int, a, b, c *float32, ldc int, alpha, beta float32) {
 	ap := unsafe.Slice(a, kc*mr)
 	bp := unsafe.Slice(b, kc*nr)
 	cp := unsafe.Slice(c, (mr-1)*ldc+nr)
-	for i := 0; i < mr; i += 3 {
+	for i := 0; i < mr; i += 2 {
 		for j := 0; j < nr; j += 4 {
-			var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23 float32
-			pa, pb := ap[i:], bp[j:]
+			var c00, c01, c02, c03, c10, c11, c12, c13 float32
+			o, q := i, j
 			for p := 0; p < kc; p++ {
-				x := pa[p*mr : p*mr+3 : p*mr+3]
-				y := pb[p*nr : p*nr+4 : p*nr+4]
-				a0, a1, a2 := x[0], x[1], x[2]
+				x := (*[2]float32)(ap[o : o+2])
+				y := (*[4]float32)(bp[q : q+4])
+				a0, a1 := x[0], x[1]
 				b0, b1, b2, b3 := y[0], y[1], y[2], y[3]
 				c00 += a0 * b0
 				c01 += a0 * b1
@@ -31,14 +32,11 @@ func kernelGeneric(kc int, a, b, c *float32, ldc int, alpha, beta float32) {
 				c11 += a1 * b1
 				c12 += a1 * b2
 				c13 += a1 * b3
-				c20 += a2 * b0
-				c21 += a2 * b1
-				c22 += a2 * b2
-				c23 += a2 * b3
+				o += mr
+				q += nr
 			}
 			storeRow(cp[i*ldc+j:i*ldc+j+4:i*ldc+j+4], c00, c01, c02, c03, alpha, beta)
 			storeRow(cp[(i+1)*ldc+j:(i+1)*ldc+j+4:(i+1)*ldc+j+4], c10, c11, c12, c13, alpha, beta)
-			storeRow(cp[(i+2)*ldc+j:(i+2)*ldc+j+4:(i+2)*ldc+j+4], c20, c21, c22, c23, alpha, beta)
 		}
 	}
 }

@@ -17,17 +17,21 @@ func packA(dst, a []float32, lda int, transA, simd bool, i0, mc, p0, kc int) {
 		packATrans(dst[done*kc:], a, lda, i0+done, mc-done, p0, kc)
 		return
 	}
-	for ir := 0; ir < mc; ir += mr {
+	for ir := 0; ir < mc; {
 		d := dst[ir*kc : ir*kc+kc*mr]
 		if rows := mc - ir; rows < mr {
 			packAEdge(d, a, lda, i0+ir, rows, p0, kc)
-		} else {
-			kc8 := 0
-			if simd {
-				kc8 = packA6SIMD(d, a, lda, i0+ir, p0, kc)
-			}
-			packA6(d, a, lda, i0+ir, p0, kc8, kc)
+			break
 		}
+		// Full panels go in pairs where possible (more rows in flight).
+		panels, kc8 := min(2, (mc-ir)/mr), 0
+		if simd {
+			kc8 = packA6SIMD(dst[ir*kc:], a, lda, i0+ir, p0, kc, panels)
+		}
+		for q := 0; q < panels; q++ {
+			packA6(dst[(ir+q*mr)*kc:], a, lda, i0+ir+q*mr, p0, kc8, kc)
+		}
+		ir += panels * mr
 	}
 }
 
@@ -78,54 +82,57 @@ func packATrans(dst, a []float32, lda, i0, mc, p0, kc int) {
 	}
 }
 
-// packB packs column panels [t0, t1) of the block of op(B) with rows
-// [p0, p0+kc) and columns [j0, j0+nc).
-// With simd set, full panels use the assembly transposes where available.
-func packB(dst, b []float32, ldb int, transB, simd bool, j0, nc, p0, kc, t0, t1 int) {
-	if t0 >= t1 {
-		return
-	}
-	if transB {
-		for t := t0; t < t1; t++ {
-			d, cols, kc8 := dst[t*kc*nr:t*kc*nr+kc*nr], min(nr, nc-t*nr), 0
-			if simd && cols == nr {
-				kc8 = packBTransSIMD(d, b, ldb, j0+t*nr, p0, kc)
-			}
-			packBTrans(d, b, ldb, j0+t*nr, cols, p0, kc8, kc)
+// packBTrans packs column panels [t0, t1) of the block of op(B) = Bᵀ with
+// rows [p0, p0+kc) and columns [j0, j0+nc): column c of panel t is row
+// j0+t·nr+c of B. With simd set, the assembly transposes do what they can.
+func packBTrans(dst, b []float32, ldb int, simd bool, j0, nc, p0, kc, t0, t1 int) {
+	for t := t0; t < t1; t++ {
+		d, cols := dst[t*kc*nr:t*kc*nr+kc*nr], min(nr, nc-t*nr)
+		rows, done := 0, 0
+		if simd {
+			rows, done = packBTransSIMD(d, b, ldb, j0+t*nr, cols, p0, kc)
 		}
-		return
-	}
-	// Row p0+p of B feeds row p of every panel: read it once, left to right.
-	full := min(t1, nc/nr)
-	if simd && t0 < full && packBCopySIMD(dst, b, ldb, j0, p0, kc, t0, full) {
-		t0 = full
-	}
-	if t0 >= t1 {
-		return
-	}
-	for p := 0; p < kc; p++ {
-		row := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+nc]
-		for t := t0; t < full; t++ {
-			*(*[nr]float32)(dst[t*kc*nr+p*nr:]) = *(*[nr]float32)(row[t*nr:])
-		}
-		if full < t1 {
-			q := dst[full*kc*nr+p*nr : full*kc*nr+p*nr+nr]
-			n := copy(q, row[full*nr:])
-			clear(q[n:])
+		// Columns [0, done) are packed up to row rows: finish them, then
+		// pack the other columns and zero the padding.
+		packBTransPanel(d, b, ldb, j0+t*nr, 0, done, p0, rows, kc)
+		packBTransPanel(d, b, ldb, j0+t*nr, done, cols, p0, 0, kc)
+		for p := 0; p < kc && cols < nr; p++ {
+			clear(d[p*nr+cols : p*nr+nr])
 		}
 	}
 }
 
-// packBTrans packs rows [from, kc) of one panel of op(B) = Bᵀ: column c of
-// the panel is row j+c of B, read contiguously and scattered with stride nr.
-func packBTrans(d, b []float32, ldb, j, cols, p0, from, kc int) {
-	if cols < nr {
-		clear(d)
+// packBRows packs rows [q0, q1) of every panel of the block of op(B) = B
+// with rows [p0, p0+kc) and columns [j0, j0+nc): row p0+q of B is read once,
+// left to right, and cut into the panels. With simd set, full panels use the
+// assembly copy.
+func packBRows(dst, b []float32, ldb int, simd bool, j0, nc, p0, kc, q0, q1 int) {
+	tiles, full := (nc+nr-1)/nr, nc/nr
+	done := 0
+	if simd && full > 0 && packBCopySIMD(dst, b, ldb, j0, p0, kc, q0, q1, full) {
+		done = full
 	}
+	for q := q0; q < q1; q++ {
+		row := b[(p0+q)*ldb+j0 : (p0+q)*ldb+j0+nc]
+		for t := done; t < full; t++ {
+			*(*[nr]float32)(dst[t*kc*nr+q*nr:]) = *(*[nr]float32)(row[t*nr:])
+		}
+		if full < tiles {
+			d := dst[full*kc*nr+q*nr : full*kc*nr+q*nr+nr]
+			n := copy(d, row[full*nr:])
+			clear(d[n:])
+		}
+	}
+}
+
+// packBTransPanel packs columns [c0, c1) and rows [from, kc) of one panel
+// of op(B) = Bᵀ: column c is row j+c of B, read contiguously and scattered
+// with stride nr.
+func packBTransPanel(d, b []float32, ldb, j, c0, c1, p0, from, kc int) {
 	if from == kc {
 		return
 	}
-	for c := 0; c < cols; c++ {
+	for c := c0; c < c1; c++ {
 		src := b[(j+c)*ldb+p0+from : (j+c)*ldb+p0+kc]
 		dd := d[from*nr+c:]
 		for p, v := range src {

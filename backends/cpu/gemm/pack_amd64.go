@@ -2,47 +2,60 @@
 
 package gemm
 
-// packSlack is how many floats the packers may write past a packed A block.
-const packSlack = 8
-
 // packBTransAVX2 transposes 16 rows × kc8 columns (kc8 a multiple of 8).
 //
 //go:noescape
 func packBTransAVX2(kc8 int, src *float32, ldb int, dst *float32)
 
-// packA6AVX2 transposes 6 rows × kc8 columns (kc8 a multiple of 8); it writes
-// up to 2 floats past 6·kc8.
+// packBTrans8AVX2 transposes 8 rows × kc8 columns into the left half of a
+// panel (kc8 a multiple of 8).
 //
 //go:noescape
-func packA6AVX2(kc8 int, src *float32, lda int, dst *float32)
+func packBTrans8AVX2(kc8 int, src *float32, ldb int, dst *float32)
 
-// packBTransSIMD packs the leading multiple-of-8 rows of a full op(B) = Bᵀ
-// panel and returns how many it packed.
-func packBTransSIMD(d, b []float32, ldb, j, p0, kc int) int {
+// packA6AVX2 transposes one or two panels of 6 rows × kc8 columns (kc8 a
+// multiple of 8), pstride floats apart in dst.
+//
+//go:noescape
+func packA6AVX2(kc8 int, src *float32, lda int, dst *float32, panels, pstride int)
+
+// packBTransSIMD packs the leading multiple-of-8 rows (p) of the first 16
+// or 8 columns (cols ≥ 8) of an op(B) = Bᵀ panel, and returns the rows and
+// columns it packed.
+func packBTransSIMD(d, b []float32, ldb, j, cols, p0, kc int) (rows, done int) {
 	kc8 := kc &^ 7
-	if kc8 == 0 {
-		return 0
+	if kc8 == 0 || cols < 8 {
+		return 0, 0
 	}
-	_ = b[(j+nr-1)*ldb+p0+kc-1]
+	done = nr
+	if cols < nr {
+		done = 8
+	}
+	_ = b[(j+done-1)*ldb+p0+kc-1]
 	_ = d[kc*nr-1]
-	packBTransAVX2(kc8, &b[j*ldb+p0], ldb, &d[0])
-	return kc8
+	if done == nr {
+		packBTransAVX2(kc8, &b[j*ldb+p0], ldb, &d[0])
+	} else {
+		packBTrans8AVX2(kc8, &b[j*ldb+p0], ldb, &d[0])
+	}
+	return kc8, done
 }
 
-// packA6SIMD packs the leading multiple-of-8 columns of six full rows of a
-// non-transposed A and returns how many it packed.
-func packA6SIMD(d, a []float32, lda, i, p0, kc int) int {
+// packA6SIMD packs the leading multiple-of-8 columns of panels (1 or 2)
+// full panels of a non-transposed A, starting at row i, into d (panel q at
+// q·kc·mr), and returns how many columns it packed.
+func packA6SIMD(d, a []float32, lda, i, p0, kc, panels int) int {
 	kc8 := kc &^ 7
 	if kc8 == 0 {
 		return 0
 	}
-	_ = a[(i+mr-1)*lda+p0+kc-1]
-	_ = d[:cap(d)][kc*mr+1] // slack for the overlapping stores
-	packA6AVX2(kc8, &a[i*lda+p0], lda, &d[0])
+	_ = a[(i+panels*mr-1)*lda+p0+kc-1]
+	_ = d[(panels-1)*kc*mr+kc8*mr-1]
+	packA6AVX2(kc8, &a[i*lda+p0], lda, &d[0], panels, kc*mr)
 	return kc8
 }
 
-// packBCopyAVX2 copies 16-float pieces of kc rows into panels.
+// packBCopyAVX2 copies 16-float pieces of rows of B into panels.
 //
 //go:noescape
 func packBCopyAVX2(kc int, src *float32, ldb int, panels int, dst *float32, pstride int)
@@ -52,12 +65,16 @@ func packBCopyAVX2(kc int, src *float32, ldb int, panels int, dst *float32, pstr
 //go:noescape
 func packATransAVX2(kc int, src *float32, lda int, panels int, dst *float32, pstride int)
 
-// packBCopySIMD packs full panels [t0, t1) of a non-transposed B block and
-// reports whether it did.
-func packBCopySIMD(dst, b []float32, ldb, j0, p0, kc, t0, t1 int) bool {
-	_ = b[(p0+kc-1)*ldb+j0+t1*nr-1]
-	_ = dst[t1*kc*nr-1]
-	packBCopyAVX2(kc, &b[p0*ldb+j0+t0*nr], ldb, t1-t0, &dst[t0*kc*nr], kc*nr)
+// packBCopySIMD packs rows [q0, q1) of the first full panels of a
+// non-transposed B block (kc rows from row p0, columns from j0) and reports
+// whether it did.
+func packBCopySIMD(dst, b []float32, ldb, j0, p0, kc, q0, q1, full int) bool {
+	if q0 >= q1 {
+		return true
+	}
+	_ = b[(p0+q1-1)*ldb+j0+full*nr-1]
+	_ = dst[(full-1)*kc*nr+q1*nr-1]
+	packBCopyAVX2(q1-q0, &b[(p0+q0)*ldb+j0], ldb, full, &dst[q0*nr], kc*nr)
 	return true
 }
 

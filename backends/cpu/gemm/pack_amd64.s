@@ -2,9 +2,62 @@
 
 #include "textflag.h"
 
-// Packing helpers: 8×8 transposes with unpack/shuffle/lane-permute. Each
-// processes kc8 (a multiple of 8) columns of the source; callers pack the
-// remainder in Go.
+// Packing helpers. The transposes move 8×8 blocks with unpack, shuffle and
+// lane permutes; each processes kc8 (a multiple of 8) columns of its source
+// rows, and callers pack the rest in Go.
+
+// TRANSPOSE8 transposes the 8×8 block in Y0..Y7 (row i in Yi) into Y8..Y15
+// (column i in Y8+i), clobbering Y0..Y7.
+#define TRANSPOSE8 \
+	VUNPCKLPS  Y1, Y0, Y8         \
+	VUNPCKHPS  Y1, Y0, Y9         \
+	VUNPCKLPS  Y3, Y2, Y10        \
+	VUNPCKHPS  Y3, Y2, Y11        \
+	VUNPCKLPS  Y5, Y4, Y12        \
+	VUNPCKHPS  Y5, Y4, Y13        \
+	VUNPCKLPS  Y7, Y6, Y14        \
+	VUNPCKHPS  Y7, Y6, Y15        \
+	VSHUFPS    $0x44, Y10, Y8, Y0 \
+	VSHUFPS    $0xEE, Y10, Y8, Y1 \
+	VSHUFPS    $0x44, Y11, Y9, Y2 \
+	VSHUFPS    $0xEE, Y11, Y9, Y3 \
+	VSHUFPS    $0x44, Y14, Y12, Y4 \
+	VSHUFPS    $0xEE, Y14, Y12, Y5 \
+	VSHUFPS    $0x44, Y15, Y13, Y6 \
+	VSHUFPS    $0xEE, Y15, Y13, Y7 \
+	VPERM2F128 $0x20, Y4, Y0, Y8  \
+	VPERM2F128 $0x20, Y5, Y1, Y9  \
+	VPERM2F128 $0x20, Y6, Y2, Y10 \
+	VPERM2F128 $0x20, Y7, Y3, Y11 \
+	VPERM2F128 $0x31, Y4, Y0, Y12 \
+	VPERM2F128 $0x31, Y5, Y1, Y13 \
+	VPERM2F128 $0x31, Y6, Y2, Y14 \
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+// LOAD8 loads 8 floats from each of the 8 rows at R11 (row stride R8, R9 =
+// 3·R8) into Y0..Y7.
+#define LOAD8 \
+	VMOVUPS (R11), Y0        \
+	VMOVUPS (R11)(R8*1), Y1  \
+	VMOVUPS (R11)(R8*2), Y2  \
+	VMOVUPS (R11)(R9*1), Y3  \
+	LEAQ    (R11)(R8*4), R12 \
+	VMOVUPS (R12), Y4        \
+	VMOVUPS (R12)(R8*1), Y5  \
+	VMOVUPS (R12)(R8*2), Y6  \
+	VMOVUPS (R12)(R9*1), Y7
+
+// STORE8(off) stores Y8..Y15 to eight packed B rows (64 bytes apart) at
+// off(DI).
+#define STORE8(off) \
+	VMOVUPS Y8, off(DI)      \
+	VMOVUPS Y9, off+64(DI)   \
+	VMOVUPS Y10, off+128(DI) \
+	VMOVUPS Y11, off+192(DI) \
+	VMOVUPS Y12, off+256(DI) \
+	VMOVUPS Y13, off+320(DI) \
+	VMOVUPS Y14, off+384(DI) \
+	VMOVUPS Y15, off+448(DI)
 
 // func packBTransAVX2(kc8 int, src *float32, ldb int, dst *float32)
 //
@@ -15,98 +68,20 @@ TEXT ·packBTransAVX2(SB), NOSPLIT, $0-32
 	MOVQ ldb+16(FP), R8
 	MOVQ dst+24(FP), DI
 	SHLQ $2, R8
-	LEAQ (R8)(R8*2), R9      // 3·ldb
-	LEAQ (SI)(R8*8), R10     // row 8
+	LEAQ (R8)(R8*2), R9  // 3·ldb
+	LEAQ (SI)(R8*8), R10 // row 8
 	SHRQ $3, CX
 	JEQ  bdone
 
 bloop:
-	// rows 0..7 -> columns 0..7 of eight packed rows
-	MOVQ SI, R11
-	VMOVUPS (R11), Y0
-	VMOVUPS (R11)(R8*1), Y1
-	VMOVUPS (R11)(R8*2), Y2
-	VMOVUPS (R11)(R9*1), Y3
-	LEAQ (R11)(R8*4), R11
-	VMOVUPS (R11), Y4
-	VMOVUPS (R11)(R8*1), Y5
-	VMOVUPS (R11)(R8*2), Y6
-	VMOVUPS (R11)(R9*1), Y7
-	VUNPCKLPS Y1, Y0, Y8
-	VUNPCKHPS Y1, Y0, Y9
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-	VUNPCKLPS Y7, Y6, Y14
-	VUNPCKHPS Y7, Y6, Y15
-	VSHUFPS $0x44, Y10, Y8, Y0
-	VSHUFPS $0xEE, Y10, Y8, Y1
-	VSHUFPS $0x44, Y11, Y9, Y2
-	VSHUFPS $0xEE, Y11, Y9, Y3
-	VSHUFPS $0x44, Y14, Y12, Y4
-	VSHUFPS $0xEE, Y14, Y12, Y5
-	VSHUFPS $0x44, Y15, Y13, Y6
-	VSHUFPS $0xEE, Y15, Y13, Y7
-	VPERM2F128 $0x20, Y4, Y0, Y8
-	VPERM2F128 $0x31, Y4, Y0, Y12
-	VPERM2F128 $0x20, Y5, Y1, Y9
-	VPERM2F128 $0x31, Y5, Y1, Y13
-	VPERM2F128 $0x20, Y6, Y2, Y10
-	VPERM2F128 $0x31, Y6, Y2, Y14
-	VPERM2F128 $0x20, Y7, Y3, Y11
-	VPERM2F128 $0x31, Y7, Y3, Y15
-	VMOVUPS Y8, 0(DI)
-	VMOVUPS Y9, 64(DI)
-	VMOVUPS Y10, 128(DI)
-	VMOVUPS Y11, 192(DI)
-	VMOVUPS Y12, 256(DI)
-	VMOVUPS Y13, 320(DI)
-	VMOVUPS Y14, 384(DI)
-	VMOVUPS Y15, 448(DI)
-	// rows 8..15 -> columns 8..15
-	MOVQ R10, R11
-	VMOVUPS (R11), Y0
-	VMOVUPS (R11)(R8*1), Y1
-	VMOVUPS (R11)(R8*2), Y2
-	VMOVUPS (R11)(R9*1), Y3
-	LEAQ (R11)(R8*4), R11
-	VMOVUPS (R11), Y4
-	VMOVUPS (R11)(R8*1), Y5
-	VMOVUPS (R11)(R8*2), Y6
-	VMOVUPS (R11)(R9*1), Y7
-	VUNPCKLPS Y1, Y0, Y8
-	VUNPCKHPS Y1, Y0, Y9
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-	VUNPCKLPS Y7, Y6, Y14
-	VUNPCKHPS Y7, Y6, Y15
-	VSHUFPS $0x44, Y10, Y8, Y0
-	VSHUFPS $0xEE, Y10, Y8, Y1
-	VSHUFPS $0x44, Y11, Y9, Y2
-	VSHUFPS $0xEE, Y11, Y9, Y3
-	VSHUFPS $0x44, Y14, Y12, Y4
-	VSHUFPS $0xEE, Y14, Y12, Y5
-	VSHUFPS $0x44, Y15, Y13, Y6
-	VSHUFPS $0xEE, Y15, Y13, Y7
-	VPERM2F128 $0x20, Y4, Y0, Y8
-	VPERM2F128 $0x31, Y4, Y0, Y12
-	VPERM2F128 $0x20, Y5, Y1, Y9
-	VPERM2F128 $0x31, Y5, Y1, Y13
-	VPERM2F128 $0x20, Y6, Y2, Y10
-	VPERM2F128 $0x31, Y6, Y2, Y14
-	VPERM2F128 $0x20, Y7, Y3, Y11
-	VPERM2F128 $0x31, Y7, Y3, Y15
-	VMOVUPS Y8, 32(DI)
-	VMOVUPS Y9, 96(DI)
-	VMOVUPS Y10, 160(DI)
-	VMOVUPS Y11, 224(DI)
-	VMOVUPS Y12, 288(DI)
-	VMOVUPS Y13, 352(DI)
-	VMOVUPS Y14, 416(DI)
-	VMOVUPS Y15, 480(DI)
+	MOVQ SI, R11 // rows 0..7 -> columns 0..7
+	LOAD8
+	TRANSPOSE8
+	STORE8(0)
+	MOVQ R10, R11 // rows 8..15 -> columns 8..15
+	LOAD8
+	TRANSPOSE8
+	STORE8(32)
 	ADDQ $32, SI
 	ADDQ $32, R10
 	ADDQ $512, DI
@@ -117,68 +92,96 @@ bdone:
 	VZEROUPPER
 	RET
 
-// func packA6AVX2(kc8 int, src *float32, lda int, dst *float32)
+// func packBTrans8AVX2(kc8 int, src *float32, ldb int, dst *float32)
 //
-// dst[p·6 + r] = src[r·lda + p] for r < 6, p < kc8. Each packed row is
-// written as 8 floats, the last two overwritten by the next row, so dst
-// needs 2 floats of slack past 6·kc8.
-TEXT ·packA6AVX2(SB), NOSPLIT, $0-32
+// dst[p·16 + c] = src[c·ldb + p] for c < 8, p < kc8: the left half of a
+// panel when B has only 8 to 15 rows left. Columns 8..15 are not written.
+TEXT ·packBTrans8AVX2(SB), NOSPLIT, $0-32
 	MOVQ kc8+0(FP), CX
 	MOVQ src+8(FP), SI
-	MOVQ lda+16(FP), R8
+	MOVQ ldb+16(FP), R8
 	MOVQ dst+24(FP), DI
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
 	SHRQ $3, CX
+	JEQ  hdone
+
+hloop:
+	MOVQ SI, R11
+	LOAD8
+	TRANSPOSE8
+	STORE8(0)
+	ADDQ $32, SI
+	ADDQ $512, DI
+	DECQ CX
+	JNE  hloop
+
+hdone:
+	VZEROUPPER
+	RET
+
+// A6(src, dst) transposes 8 columns of the six rows at src (row stride R8,
+// R9 = 3·R8) into eight packed A rows at dst, 24 bytes apart. Rows are
+// stored 8 floats wide, the last two overwritten by the next row; the last
+// row is stored exactly, so nothing past the 48 floats is written.
+#define A6(src, dst) \
+	VMOVUPS (src), Y0       \
+	VMOVUPS (src)(R8*1), Y1 \
+	VMOVUPS (src)(R8*2), Y2 \
+	VMOVUPS (src)(R9*1), Y3 \
+	LEAQ    (src)(R8*4), R12 \
+	VMOVUPS (R12), Y4       \
+	VMOVUPS (R12)(R8*1), Y5 \
+	VXORPS  Y6, Y6, Y6      \
+	VXORPS  Y7, Y7, Y7      \
+	TRANSPOSE8              \
+	VMOVUPS Y8, 0(dst)      \
+	VMOVUPS Y9, 24(dst)     \
+	VMOVUPS Y10, 48(dst)    \
+	VMOVUPS Y11, 72(dst)    \
+	VMOVUPS Y12, 96(dst)    \
+	VMOVUPS Y13, 120(dst)   \
+	VMOVUPS Y14, 144(dst)   \
+	VMOVUPS X15, 168(dst)   \
+	VEXTRACTF128 $1, Y15, X15 \
+	MOVQ    X15, 184(dst)
+
+// func packA6AVX2(kc8 int, src *float32, lda int, dst *float32, panels, pstride int)
+//
+// For q < panels (1 or 2): dst[q·pstride + p·6 + r] = src[(6q+r)·lda + p]
+// for r < 6, p < kc8. Two panels at once keep twelve rows streaming.
+TEXT ·packA6AVX2(SB), NOSPLIT, $0-48
+	MOVQ kc8+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ dst+24(FP), DI
+	MOVQ pstride+40(FP), R10
+	SHLQ $2, R8
+	SHLQ $2, R10
+	LEAQ (R8)(R8*2), R9
+	SHRQ $3, CX
 	JEQ  adone
+	CMPQ panels+32(FP), $2
+	JEQ  a2loop
 
 aloop:
-	MOVQ SI, R11
-	VMOVUPS (R11), Y0
-	VMOVUPS (R11)(R8*1), Y1
-	VMOVUPS (R11)(R8*2), Y2
-	VMOVUPS (R11)(R9*1), Y3
-	LEAQ (R11)(R8*4), R11
-	VMOVUPS (R11), Y4
-	VMOVUPS (R11)(R8*1), Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VUNPCKLPS Y1, Y0, Y8
-	VUNPCKHPS Y1, Y0, Y9
-	VUNPCKLPS Y3, Y2, Y10
-	VUNPCKHPS Y3, Y2, Y11
-	VUNPCKLPS Y5, Y4, Y12
-	VUNPCKHPS Y5, Y4, Y13
-	VUNPCKLPS Y7, Y6, Y14
-	VUNPCKHPS Y7, Y6, Y15
-	VSHUFPS $0x44, Y10, Y8, Y0
-	VSHUFPS $0xEE, Y10, Y8, Y1
-	VSHUFPS $0x44, Y11, Y9, Y2
-	VSHUFPS $0xEE, Y11, Y9, Y3
-	VSHUFPS $0x44, Y14, Y12, Y4
-	VSHUFPS $0xEE, Y14, Y12, Y5
-	VSHUFPS $0x44, Y15, Y13, Y6
-	VSHUFPS $0xEE, Y15, Y13, Y7
-	VPERM2F128 $0x20, Y4, Y0, Y8
-	VPERM2F128 $0x31, Y4, Y0, Y12
-	VPERM2F128 $0x20, Y5, Y1, Y9
-	VPERM2F128 $0x31, Y5, Y1, Y13
-	VPERM2F128 $0x20, Y6, Y2, Y10
-	VPERM2F128 $0x31, Y6, Y2, Y14
-	VPERM2F128 $0x20, Y7, Y3, Y11
-	VPERM2F128 $0x31, Y7, Y3, Y15
-	VMOVUPS Y8, 0(DI)
-	VMOVUPS Y9, 24(DI)
-	VMOVUPS Y10, 48(DI)
-	VMOVUPS Y11, 72(DI)
-	VMOVUPS Y12, 96(DI)
-	VMOVUPS Y13, 120(DI)
-	VMOVUPS Y14, 144(DI)
-	VMOVUPS Y15, 168(DI)
+	A6(SI, DI)
 	ADDQ $32, SI
 	ADDQ $192, DI
 	DECQ CX
 	JNE  aloop
+	JMP  adone
+
+a2loop:
+	LEAQ (SI)(R8*2), R11
+	LEAQ (R11)(R8*4), R11 // row 6
+	LEAQ (DI)(R10*1), R13 // second panel
+	A6(SI, DI)
+	A6(R11, R13)
+	ADDQ $32, SI
+	ADDQ $192, DI
+	DECQ CX
+	JNE  a2loop
 
 adone:
 	VZEROUPPER

@@ -2,16 +2,34 @@ package gemm
 
 // Register tile and cache blocking. The 6×16 tile keeps 12 YMM accumulators,
 // two B vectors and a broadcast A value in the 16 AVX2 registers. Block sizes
-// target one core of the build machine (AMD EPYC, 32 KiB L1d, 1 MiB L2,
-// 32 MiB shared L3): a kc×NR B micro-panel (16 KiB) stays in L1, an mc×kc A
-// block (≈250 KiB) in L2, and a kc×nc B block (≈4 MiB) in L3.
+// target one core of the build machine (AMD EPYC Zen 4, 32 KiB L1d, 1 MiB
+// L2, 32 MiB shared L3): a kc×nr B micro-panel (16 KiB) stays in L1, a chunk's
+// mc×kc A block (≤ 240 KiB) in L2, and a kc×nc B block (≤ 4 MiB) in L3.
 const (
 	mr = 6    // rows of the micro-tile
 	nr = 16   // columns of the micro-tile
-	kC = 256  // largest K block
-	mC = 240  // largest M block per thread (multiple of mr)
+	kC = 256  // K block (longer for small C, see kCMax)
+	mC = 240  // most rows of A one chunk packs (multiple of mr)
 	nC = 4096 // largest N block (multiple of nr)
 )
+
+// Products with a small C (m·nc) take longer K blocks, up to kCMax, so each
+// step still has about stepWork multiply-adds to share between threads; the
+// A and B blocks then still fit in L2 (the B micro-panel streams from L2).
+const (
+	kCMax    = 1024
+	stepWork = 4 << 20
+)
+
+// Packed B blocks form a ring of up to maxRing buffers and ringBytes bytes
+// (at least two), so threads can pack ahead of slower ones.
+const (
+	maxRing   = 4
+	ringBytes = 8 << 20
+)
+
+// shortK is the K block below which a chunk walks its tiles along C rows.
+const shortK = 128
 
 // blocks splits n into the fewest pieces of at most max, of near-equal size
 // rounded up to a multiple of unit; it returns the piece size. It depends

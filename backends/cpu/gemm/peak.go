@@ -19,8 +19,9 @@ func PeakGFLOPS(threads int, d time.Duration) float64 {
 	for t := range threads {
 		wg.Go(func() {
 			var n float64
+			var sink float32
 			for time.Since(start) < d {
-				n += float64(chunk) * fmaLoop(chunk)
+				n += float64(chunk) * fmaLoop(chunk, &sink)
 			}
 			flops[t] = n
 		})

@@ -1,18 +1,29 @@
 package gemm
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
 
+// TestPeakGFLOPS checks that the probe runs for about d and reports a
+// positive rate, and that the portable loop does its work.
 func TestPeakGFLOPS(t *testing.T) {
-	p1 := PeakGFLOPS(1, 50*time.Millisecond)
+	const d = 50 * time.Millisecond
+	t0 := time.Now()
+	p1 := PeakGFLOPS(1, d)
+	if el := time.Since(t0); el < d || el > d+time.Second {
+		t.Fatalf("PeakGFLOPS(1, %v) took %v", d, el)
+	}
 	if !(p1 > 0.1) {
 		t.Fatalf("PeakGFLOPS(1) = %v", p1)
 	}
-	pg := float64(fmaLoopGeneric(1)) // FLOPs per iteration of the portable loop
-	if pg != 16 {
-		t.Fatalf("portable peak loop reports %v FLOPs per iteration", pg)
+	if p2 := PeakGFLOPS(2, d); !(p2 > 0.1) {
+		t.Fatalf("PeakGFLOPS(2) = %v", p2)
+	}
+	var sink float32
+	if pg := fmaLoopGeneric(1000, &sink); pg != 16 || !(sink > 0) {
+		t.Fatalf("portable peak loop: %v FLOPs per iteration, result %v", pg, sink)
 	}
 	t.Logf("PeakGFLOPS(1) = %.1f", p1)
 }
@@ -20,7 +31,7 @@ func TestPeakGFLOPS(t *testing.T) {
 // BenchmarkPeak reports the FMA peak on one thread and on GOMAXPROCS.
 func BenchmarkPeak(b *testing.B) {
 	for _, th := range threadCounts() {
-		b.Run("t"+string(rune('0'+th)), func(b *testing.B) {
+		b.Run(fmt.Sprintf("t%d", th), func(b *testing.B) {
 			var g float64
 			for b.Loop() {
 				g = PeakGFLOPS(th, 200*time.Millisecond)

@@ -2,27 +2,52 @@ package gemm
 
 import "sync/atomic"
 
-// The product is computed in steps, one per (N block jc, K block pc) in that
-// order. Each step packs its kc×nc block of op(B) into one of two shared
-// buffers, in units of whole panels, then multiplies it into C in chunks, each
-// a rectangle of rows × column panels for which the thread packs its A rows
-// privately. Threads take units and chunks from atomic counters, so a slow or
-// descheduled thread delays the others only by the piece it holds. Ordering:
-//   - chunks of step g wait until all units of step g are packed;
-//   - chunk j of step g (pc > 0) waits for chunk j of step g-1, which wrote
-//     the same part of C, so every element sees its K blocks in order;
-//   - step g packs into the buffer of step g-2 only after all of that step's
-//     chunks are done.
-// Which thread computes a chunk does not change its arithmetic, so results do
-// not depend on the thread count.
+// The product is computed in steps, one per (N block, K block) in that
+// order. A step packs its kc×nc block of op(B) into a ring of shared
+// buffers, in units (panels of Bᵀ, rows of B), and multiplies it into C in
+// chunks: rectangles of rows × column panels whose A rows the computing
+// thread packs privately. The chunks of one N block at successive K blocks
+// form a lane, which must run in K order since they update the same part of
+// C. Threads repeatedly claim, from atomic counters,
+//   - the next K step of any lane whose previous step is finished and whose
+//     B block is packed (starting from lanes near their own, so a lane tends
+//     to stay on one core), else
+//   - a packing unit of the oldest step not fully handed out, once its ring
+//     buffer is free (all chunks of the step that used it are done),
+// and otherwise wait for progress. A slow or descheduled thread delays only
+// the lane or unit it holds; the others run up to a ring's length ahead.
+//
+// Which thread computes a chunk does not change its arithmetic, and the
+// blocking depends only on the shape, so results do not depend on the thread
+// count.
 
 // step is the shared bookkeeping of one step.
 type step struct {
-	units, chunks      int32 // how many of each the step has
-	unitNext, unitDone atomic.Int32
-	chunkNext          atomic.Int32
-	chunkDone          atomic.Int32
-	_                  [40]byte // keep steps on separate cache lines
+	units, chunks int32 // how many of each the step has
+	unitNext      atomic.Int32
+	unitDone      atomic.Int32
+	chunkDone     atomic.Int32
+	_             [44]byte // keep steps on separate cache lines
+}
+
+// lane counts the K steps of one chunk: claimed and finished.
+type lane struct {
+	next, done atomic.Int32
+	_          [56]byte
+}
+
+// schedule is the shared state of the current call.
+type schedule struct {
+	kcb, ncb   int          // K and N block sizes
+	nj, np     int          // N and K blocks
+	ring       int          // packed B buffers in use
+	plans      [2]blockPlan // full N blocks and the last one
+	steps      []step       // nj·np, N-block major
+	lanes      []lane       // plans[0].chunks() per N block
+	bbuf       [][]float32  // the ring of packed B blocks
+	left       atomic.Int32 // lane steps not yet finished
+	firstBlock atomic.Int32 // no unfinished lane before this N block
+	packNext   atomic.Int32 // no unit to hand out before this step
 }
 
 // blockPlan is how one N block is cut up.
@@ -33,6 +58,9 @@ type blockPlan struct {
 	tilesPer         int // panels per chunk
 	rowCuts, colCuts int // chunks down and across
 }
+
+// chunks is the number of chunks of the block.
+func (p *blockPlan) chunks() int { return p.rowCuts * p.colCuts }
 
 // plan cuts an N block of nc columns for nt threads. It aims at about four
 // chunks per thread, choosing how many row and column cuts by a cost model:
@@ -65,102 +93,170 @@ func plan(m, nc, nt int) blockPlan {
 	return p
 }
 
-// units is the number of packing units of the block.
-func (p *blockPlan) units() int { return (p.tiles + p.unitTiles - 1) / p.unitTiles }
+// packUnits is how the B block of a step with kc rows is cut for packing:
+// op(B) = Bᵀ by panels (each reads nr rows of B), op(B) = B by rows (each
+// reads whole rows of B, long runs that hardware prefetch follows). It
+// returns the unit count and the panels or rows per unit.
+func packUnits(transB bool, p *blockPlan, kc, nt int) (units, per int) {
+	target := 4 * nt
+	if transB {
+		return (p.tiles + p.unitTiles - 1) / p.unitTiles, p.unitTiles
+	}
+	per = (kc + target - 1) / target
+	return (kc + per - 1) / per, per
+}
 
-// work is one thread's part of the current call.
+// reserve plans the current call and grows its buffers and counters.
+func (s *state) reserve() {
+	sc := &s.sched
+	sc.ncb = blocks(s.n, nC, nr)
+	sc.kcb = blocks(s.k, min(kCMax, max(kC, stepWork/(s.m*sc.ncb)/8*8)), 1)
+	sc.plans[0] = plan(s.m, sc.ncb, s.nt)
+	sc.plans[1] = plan(s.m, s.n-(s.n-1)/sc.ncb*sc.ncb, s.nt)
+	sc.nj, sc.np = (s.n+sc.ncb-1)/sc.ncb, (s.k+sc.kcb-1)/sc.kcb
+	g := sc.nj * sc.np
+	if len(sc.steps) < g {
+		sc.steps = make([]step, g)
+	}
+	for i := range sc.steps[:g] {
+		st, bp := &sc.steps[i], sc.plan(i/sc.np)
+		units, _ := packUnits(s.transB, bp, min(sc.kcb, s.k-i%sc.np*sc.kcb), s.nt)
+		st.units, st.chunks = int32(units), int32(bp.chunks())
+		st.unitNext.Store(0)
+		st.unitDone.Store(0)
+		st.chunkDone.Store(0)
+	}
+	lanes := (sc.nj-1)*sc.plans[0].chunks() + sc.plans[1].chunks()
+	if len(sc.lanes) < lanes {
+		sc.lanes = make([]lane, lanes)
+	}
+	for i := range sc.lanes[:lanes] {
+		sc.lanes[i].next.Store(0)
+		sc.lanes[i].done.Store(0)
+	}
+	sc.left.Store(int32(lanes * sc.np))
+	sc.firstBlock.Store(0)
+	sc.packNext.Store(0)
+
+	// Up to four B buffers (8 MiB in all) let fast threads run ahead.
+	bsize := sc.kcb * sc.ncb
+	sc.ring = min(g, max(2, min(maxRing, ringBytes/(4*bsize))))
+	for len(sc.bbuf) < sc.ring {
+		sc.bbuf = append(sc.bbuf, nil)
+	}
+	for i := range sc.bbuf[:sc.ring] {
+		sc.bbuf[i] = grow(sc.bbuf[i], bsize)
+	}
+	for len(s.scratch) < s.nt {
+		s.scratch = append(s.scratch, &scratch{})
+	}
+	asize := sc.kcb * max(sc.plans[0].rowsPer, sc.plans[1].rowsPer)
+	for _, w := range s.scratch[:s.nt] {
+		w.abuf = grow(w.abuf, asize)
+	}
+}
+
+// plan returns the cut of N block b.
+func (sc *schedule) plan(b int) *blockPlan {
+	if b == sc.nj-1 {
+		return &sc.plans[1]
+	}
+	return &sc.plans[0]
+}
+
+// work is one thread's part of the current call: it computes or packs until
+// every lane is finished.
 func (s *state) work(tid int) {
 	ws := s.scratch[tid]
-	g := 0
-	for jc := 0; jc < s.n; jc += s.ncb {
-		bp := &s.plans[0]
-		if jc+s.ncb > s.n {
-			bp = &s.plans[1]
-		}
-		for pc := 0; pc < s.k; pc, g = pc+s.kcb, g+1 {
-			kc := min(s.kcb, s.k-pc)
-			st := &s.steps[g]
-			bb := s.bbuf[g&1]
-			if g >= 2 {
-				old := &s.steps[g-2]
-				s.sig.waitGE(&old.chunkDone, old.chunks)
-			}
-			for {
-				u := int(st.unitNext.Add(1) - 1)
-				if u >= int(st.units) {
-					break
-				}
-				t0 := u * bp.unitTiles
-				packB(bb, s.b, s.ldb, s.transB, s.simd, jc, bp.nc, pc, kc, t0, min(bp.tiles, t0+bp.unitTiles))
-				if st.unitDone.Add(1) == st.units {
-					s.sig.progress()
-				}
-			}
-			s.sig.waitGE(&st.unitDone, st.units)
-			beta := s.beta
-			if pc > 0 {
-				beta = 1
-			}
-			for {
-				j := int(st.chunkNext.Add(1) - 1)
-				if j >= int(st.chunks) {
-					break
-				}
-				if pc > 0 {
-					s.sig.waitGE(&s.chunkStep[j], int32(g-1))
-				}
-				r0 := j % bp.rowCuts * bp.rowsPer
-				t0 := j / bp.rowCuts * bp.tilesPer
-				s.chunk(ws, bb, r0, min(s.m, r0+bp.rowsPer), jc, bp.nc, t0, min(bp.tiles, t0+bp.tilesPer), pc, kc, beta)
-				storeMax(&s.chunkStep[j], int32(g))
-				st.chunkDone.Add(1)
-				s.sig.progress()
-			}
-		}
-	}
-}
-
-// chunk multiplies rows [r0, r1) of the current K block of op(A) by column
-// panels [t0, t1) of the packed B block bb into C, packing A in mc ≤ mC row
-// blocks.
-func (s *state) chunk(ws *scratch, bb []float32, r0, r1, jc, nc, t0, t1, pc, kc int, beta float32) {
-	ldc, alpha, kern := s.ldc, s.alpha, s.kern
-	packA(ws.abuf, s.a, s.lda, s.transA, s.simd, r0, r1-r0, pc, kc)
-	mc := r1 - r0
-	for t := t0; t < t1; t++ {
-		bp := &bb[t*kc*nr]
-		cols := min(nr, nc-t*nr)
-		for ir := 0; ir < mc; ir += mr {
-			rows := min(mr, mc-ir)
-			ap := &ws.abuf[ir*kc]
-			ci := (r0+ir)*ldc + jc + t*nr
-			if rows == mr && cols == nr {
-				kern(kc, ap, bp, &s.c[ci], ldc, alpha, beta)
-				continue
-			}
-			// Edge tile: run the same kernel on a private full tile so the
-			// arithmetic matches interior tiles exactly.
-			tile := ws.tile[:]
-			if beta != 0 {
-				for r := 0; r < rows; r++ {
-					copy(tile[r*nr:r*nr+cols], s.c[ci+r*ldc:ci+r*ldc+cols])
-				}
-			}
-			kern(kc, ap, bp, &tile[0], nr, alpha, beta)
-			for r := 0; r < rows; r++ {
-				copy(s.c[ci+r*ldc:ci+r*ldc+cols], tile[r*nr:r*nr+cols])
-			}
-		}
-	}
-}
-
-// storeMax raises c to v unless it is already larger (a later N block may
-// finish chunk j before an earlier one does).
-func storeMax(c *atomic.Int32, v int32) {
 	for {
-		old := c.Load()
-		if old >= v || c.CompareAndSwap(old, v) {
+		e := s.sig.now()
+		if s.sched.left.Load() <= 0 {
 			return
 		}
+		if !s.computeOne(ws, tid) && !s.packOne() {
+			s.sig.wait(e, spinWait)
+		}
+	}
+}
+
+// computeOne claims and computes one lane step, if one is ready.
+func (s *state) computeOne(ws *scratch, tid int) bool {
+	sc := &s.sched
+	for b := int(sc.firstBlock.Load()); b < sc.nj; b++ {
+		bp := sc.plan(b)
+		chunks, base := bp.chunks(), b*sc.plans[0].chunks()
+		if last := &sc.steps[b*sc.np+sc.np-1]; last.chunkDone.Load() == last.chunks {
+			sc.firstBlock.CompareAndSwap(int32(b), int32(b+1))
+			continue
+		}
+		if first := &sc.steps[b*sc.np]; first.unitDone.Load() < first.units {
+			return false // later blocks are not packed either
+		}
+		home := tid * chunks / s.nt
+		for i := 0; i < chunks; i++ {
+			j := (home + i) % chunks
+			ln := &sc.lanes[base+j]
+			n := ln.next.Load()
+			if int(n) >= sc.np || ln.done.Load() != n {
+				continue // lane finished, or its previous step is running
+			}
+			g := b*sc.np + int(n)
+			st := &sc.steps[g]
+			if st.unitDone.Load() < st.units || !ln.next.CompareAndSwap(n, n+1) {
+				continue
+			}
+			pc := int(n) * sc.kcb
+			beta := s.beta
+			if n > 0 {
+				beta = 1
+			}
+			r0, t0 := j%bp.rowCuts*bp.rowsPer, j/bp.rowCuts*bp.tilesPer
+			s.chunk(ws, sc.bbuf[g%sc.ring], r0, min(s.m, r0+bp.rowsPer), b*sc.ncb, bp.nc,
+				t0, min(bp.tiles, t0+bp.tilesPer), pc, min(sc.kcb, s.k-pc), beta)
+			ln.done.Store(n + 1)
+			st.chunkDone.Add(1)
+			sc.left.Add(-1)
+			s.sig.progress()
+			return true
+		}
+	}
+	return false
+}
+
+// packOne claims and packs one unit of the oldest step that has units left,
+// if that step's ring buffer is free.
+func (s *state) packOne() bool {
+	sc := &s.sched
+	for {
+		g := int(sc.packNext.Load())
+		if g >= sc.nj*sc.np {
+			return false
+		}
+		st := &sc.steps[g]
+		if st.unitNext.Load() >= st.units {
+			sc.packNext.CompareAndSwap(int32(g), int32(g+1))
+			continue
+		}
+		if g >= sc.ring {
+			if old := &sc.steps[g-sc.ring]; old.chunkDone.Load() < old.chunks {
+				return false
+			}
+		}
+		u := int(st.unitNext.Add(1) - 1)
+		if u >= int(st.units) {
+			continue
+		}
+		b, pc := g/sc.np, g%sc.np*sc.kcb
+		bp, kc, bb := sc.plan(b), min(sc.kcb, s.k-pc), sc.bbuf[g%sc.ring]
+		_, per := packUnits(s.transB, bp, kc, s.nt)
+		if s.transB {
+			packBTrans(bb, s.b, s.ldb, s.simd, b*sc.ncb, bp.nc, pc, kc, u*per, min(bp.tiles, (u+1)*per))
+		} else {
+			packBRows(bb, s.b, s.ldb, s.simd, b*sc.ncb, bp.nc, pc, kc, u*per, min(kc, (u+1)*per))
+		}
+		if st.unitDone.Add(1) == st.units {
+			s.sig.progress()
+		}
+		return true
 	}
 }
