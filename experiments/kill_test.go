@@ -62,21 +62,30 @@ func TestSIGKILLResume(t *testing.T) {
 		dir := t.TempDir()
 		r := rand.New(rand.NewPCG(seed, 77))
 		kills := 0
-		for attempt := 0; attempt < 40; attempt++ {
+		ckpt := filepath.Join(dir, runfiles.CheckpointFile)
+		for attempt := 0; ; attempt++ {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
 			cmd.Env = append(os.Environ(), "GHLSIM_KILL_DIR="+dir)
+			before := modTime(ckpt)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			delay := time.Duration(50+r.IntN(700)) * time.Millisecond
+			// Kill only after the child made progress (a new checkpoint),
+			// then at a random moment within the next steps, so every
+			// attempt moves the run forward however loaded the machine is.
+			// After 6 kills the run is left to finish.
+			killAt := make(<-chan time.Time)
+			if kills < 6 {
+				killAt = afterProgress(ckpt, before, time.Duration(r.IntN(300))*time.Millisecond)
+			}
 			select {
 			case err := <-done:
 				if err != nil {
 					t.Fatalf("seed %d: child failed: %v", seed, err)
 				}
-			case <-time.After(delay):
+			case <-killAt:
 				cmd.Process.Signal(syscall.SIGKILL)
 				<-done
 				kills++
@@ -110,4 +119,27 @@ func TestSIGKILLResume(t *testing.T) {
 		}
 		t.Logf("seed %d: %d SIGKILLs, final weights bit-identical", seed, kills)
 	}
+}
+
+func modTime(path string) time.Time {
+	if st, err := os.Stat(path); err == nil {
+		return st.ModTime()
+	}
+	return time.Time{}
+}
+
+// afterProgress fires extra after path's modification time moves past before.
+func afterProgress(path string, before time.Time, extra time.Duration) <-chan time.Time {
+	c := make(chan time.Time, 1)
+	go func() {
+		for i := 0; i < 12000; i++ { // at most 2 minutes
+			if modTime(path).After(before) {
+				time.Sleep(extra)
+				c <- time.Now()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	return c
 }
