@@ -98,6 +98,12 @@ func GroupedBars(t runfiles.Table, st Style) ([]byte, error) {
 	}
 	p.X.Tick.Marker = ticks
 	p.X.Tick.Length = 0
+	if len(rows) > 4 {
+		// Many settings: slant the labels so they do not run into each other.
+		p.X.Tick.Label.Rotation = math.Pi / 4
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YTop
+	}
 	p.X.Min, p.X.Max = -0.5, float64(len(rows))-0.5
 	p.Y.Min = 0
 	if vmax > 0 {
