@@ -85,7 +85,7 @@ func buildFastHebb(n *Network, o ArchOptions) error {
 	if err != nil {
 		return err
 	}
-	h = n.fastHebbReadout(h, fc, o.Classes)
+	n.fastHebbReadout(h, fc, o.Classes)
 	return n.Err()
 }
 

@@ -50,8 +50,6 @@ type Network struct {
 	// Frozen stops hidden groups from learning (and skips their credit)
 	// — SoftHebb's frozen-feature readout phase.
 	frozen bool
-	// labels is the current batch's labels (host).
-	labels []int32
 	// host logits for evaluation of partial batches.
 	hostLogits []float32
 	// modInputsFn is n.modInputs bound once, so broadcasting allocates nothing.

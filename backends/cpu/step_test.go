@@ -14,7 +14,7 @@ import (
 type step struct {
 	b                                 *Backend
 	x, xn, w, u, a, pooled, lw, logit *Tensor
-	dlogit, dflat, dpool, da, du      *Tensor
+	dlogit, dpool, da, du             *Tensor
 	dxn, dx, dw, h, h2, m, lwg        *Tensor
 	tri, dtri, avg, davg, mw, vw      *Tensor
 	flat, dflatView                   backends.Tensor

@@ -23,13 +23,12 @@ func init() {
 
 // Backend runs the backends.Backend operations on one libtorch device.
 type Backend struct {
-	lib    *symbols
-	mu     sync.Mutex // serialises calls and guards s
-	s      *scratch
-	dev    uintptr // ghl_device*; 0 once closed
-	name   string  // "torch:cpu", "torch:cuda:0"
-	device string  // hardware description
-	cuda   bool
+	lib  *symbols
+	mu   sync.Mutex // serialises calls and guards s
+	s    *scratch
+	dev  uintptr // ghl_device*; 0 once closed
+	name string  // "torch:cpu", "torch:cuda:0"
+	cuda bool
 }
 
 // New opens a torch backend on device: "cpu", "cuda", "cuda:N", or "" for
