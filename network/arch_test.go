@@ -232,10 +232,10 @@ func TestPadShortcutForward(t *testing.T) {
 	}
 }
 
-// checkGradient compares ∂L/∂θ of every parameter with a central finite
-// difference of the loss along a random direction, per parameter tensor (as
-// TestWholeNetworkGradient in network_test.go).
-func checkGradient(t *testing.T, n *Network, x []float32, y []int32) {
+// CheckGradient compares ∂L/∂θ of every parameter with a central finite
+// difference of the loss along a random direction, per parameter tensor. It
+// lives in a _test file (exported only to this package's external tests).
+func CheckGradient(t *testing.T, n *Network, x []float32, y []int32) {
 	t.Helper()
 	n.Gradients(x, y)
 	r := rand.New(rand.NewPCG(9, 9))
@@ -303,7 +303,7 @@ func TestResidualBlockGradient(t *testing.T) {
 				t.Errorf("%d synapse groups, want %d", len(n.Groups), wantGroups)
 			}
 			x, y := archBatch(5, 4, 2*6*6, 3)
-			checkGradient(t, n, x, y)
+			CheckGradient(t, n, x, y)
 		})
 	}
 }
@@ -319,7 +319,7 @@ func TestVGGBlockGradient(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, y := archBatch(6, 4, 3*6*6, 3)
-	checkGradient(t, n, x, y)
+	CheckGradient(t, n, x, y)
 }
 
 // TestFastHebbReadoutGradient: FastHebb's BP stack, Linear → ReLU →
@@ -334,7 +334,7 @@ func TestFastHebbReadoutGradient(t *testing.T) {
 		t.Errorf("%d parameter tensors, want 6", len(n.Params()))
 	}
 	x, y := archBatch(7, 6, 12, 3)
-	checkGradient(t, n, x, y)
+	CheckGradient(t, n, x, y)
 }
 
 // TestFHRulesOnFastHebb runs the FastHebb baselines' unsupervised step on a

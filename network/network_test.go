@@ -63,34 +63,7 @@ func TestWholeNetworkGradient(t *testing.T) {
 	b := cpu.New(1)
 	n := tinyNet(t, b, "bp", 3)
 	x, y := batch(5, 4, 2*6*6, 3)
-	n.Gradients(x, y)
-	r := rand.New(rand.NewPCG(9, 9))
-	for _, p := range n.Params() {
-		w := cpu.Data(p.Value)
-		g := append([]float32(nil), cpu.Data(p.Grad)...)
-		d := make([]float32, len(w))
-		var analytic float64
-		for i := range d {
-			d[i] = float32(r.NormFloat64())
-			analytic += float64(d[i]) * float64(g[i])
-		}
-		const eps = 5e-4
-		orig := append([]float32(nil), w...)
-		for i := range w {
-			w[i] = orig[i] + eps*d[i]
-		}
-		lp := n.Loss(x, y)
-		for i := range w {
-			w[i] = orig[i] - eps*d[i]
-		}
-		lm := n.Loss(x, y)
-		copy(w, orig)
-		fd := (lp - lm) / (2 * eps)
-		t.Logf("%s: analytic %.6f fd %.6f", p.Name, analytic, fd)
-		if math.Abs(fd-analytic) > 2e-2*math.Max(math.Abs(analytic), 0.05) {
-			t.Errorf("%s: directional derivative %.6f, finite difference %.6f", p.Name, analytic, fd)
-		}
-	}
+	network.CheckGradient(t, n, x, y)
 }
 
 func trainSteps(t testing.TB, rule string, seed uint64, steps int) *network.Network {
