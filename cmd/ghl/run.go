@@ -5,10 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"ghlsim/experiments"
@@ -97,24 +95,15 @@ func cmdRun(args []string) error {
 			}
 		}
 	}
-	stop := make(chan struct{})
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sig
-		switch *executor {
-		case "slurm":
-			fmt.Fprintln(os.Stderr, "\nghl: interrupt: no longer waiting (the Slurm job keeps running)")
-		case "local":
-			fmt.Fprintln(os.Stderr, "\nghl: interrupt: stopping the workers after their current step and checkpoint (interrupt again to abort)")
-		default:
-			fmt.Fprintln(os.Stderr, "\nghl: interrupt: finishing the current step and writing a checkpoint (interrupt again to abort)")
-		}
-		close(stop)
-		<-sig
-		os.Exit(130)
-	}()
-	defer signal.Stop(sig)
+	msg := "finishing the current step and writing a checkpoint (interrupt again to abort)"
+	switch *executor {
+	case "slurm":
+		msg = "no longer waiting (the Slurm job keeps running)"
+	case "local":
+		msg = "stopping the workers after their current step and checkpoint (interrupt again to abort)"
+	}
+	stop, release := onInterrupt(msg)
+	defer release()
 	opt := experiments.RunOptions{Spec: name, Budget: *budget, Seeds: *seeds, Out: *out, Data: *data, Backend: *backend, Threads: *threads,
 		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop, Executor: ex}
 	if !*noReport {

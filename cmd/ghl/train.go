@@ -5,10 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"ghlsim/experiments"
@@ -97,17 +95,8 @@ func cmdTrain(args []string) error {
 	if launched, err := dist.launch(args, set, *out, *resume != ""); launched { // --nproc N: start and wait for N workers (train_dist.go)
 		return err
 	}
-	stop := make(chan struct{})
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sig
-		fmt.Fprintln(os.Stderr, "\nghl: interrupt: finishing the current step and writing a checkpoint (interrupt again to abort)")
-		close(stop)
-		<-sig
-		os.Exit(130)
-	}()
-	defer signal.Stop(sig)
+	stop, release := onInterrupt("finishing the current step and writing a checkpoint (interrupt again to abort)")
+	defer release()
 	opt := experiments.Options{
 		Out: *out, Resume: *resume != "", Init: *initW, Command: "ghl train " + strings.Join(args, " "),
 		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop,
