@@ -61,17 +61,7 @@ func (n *Network) Conv(in *Population, s ConvSpec) *Population {
 		n.fail(err)
 		return n.dead(s.Name)
 	}
-	if s.Init == InitKaiming {
-		n.initKaiming(g)
-	} else {
-		n.initUniformFanIn(g)
-	}
-	out := n.newPop(s.Name, s.Out, cp.OutSize(h, s.Kernel), cp.OutSize(w, s.Kernel))
-	o := &synOp{g: g, in: in, out: out}
-	n.Groups = append(n.Groups, g)
-	n.Roles = append(n.Roles, s.Role)
-	n.synOf[g] = o
-	return n.add(o)
+	return n.addGroup(g, s.Init, s.Role, in, n.newPop(s.Name, s.Out, cp.OutSize(h, s.Kernel), cp.OutSize(w, s.Kernel)))
 }
 
 // DenseSpec describes a dense synapse group.
@@ -101,15 +91,20 @@ func (n *Network) Dense(in *Population, s DenseSpec) *Population {
 		n.fail(err)
 		return n.dead(s.Name)
 	}
-	if s.Init == InitKaiming {
+	return n.addGroup(g, s.Init, s.Role, in, n.newPop(s.Name, s.Out))
+}
+
+// addGroup initialises a new synapse group's weights and wires it from in
+// to out in the given parameter group.
+func (n *Network) addGroup(g *synapse.Group, init Init, role Role, in, out *Population) *Population {
+	if init == InitKaiming {
 		n.initKaiming(g)
 	} else {
 		n.initUniformFanIn(g)
 	}
-	out := n.newPop(s.Name, s.Out)
 	o := &synOp{g: g, in: in, out: out}
 	n.Groups = append(n.Groups, g)
-	n.Roles = append(n.Roles, s.Role)
+	n.Roles = append(n.Roles, role)
 	n.synOf[g] = o
 	return n.add(o)
 }
