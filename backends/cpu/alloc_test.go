@@ -50,23 +50,30 @@ func TestZeroAllocs(t *testing.T) {
 	}
 	for _, threads := range []int{1, 3} {
 		for _, real := range []bool{false, true} {
-			t.Run(fmt.Sprintf("threads=%d/gemm.Engine=%v", threads, real), func(t *testing.T) {
-				if real {
-					if n := engineAllocs(threads); n != 0 {
-						t.Skipf("gemm.Engine itself allocates %.0f times per Sgemm", n)
+			for _, conv := range []ConvAlgorithm{ConvAuto, ConvWinograd} {
+				t.Run(fmt.Sprintf("threads=%d/gemm.Engine=%v/conv=%s", threads, real, conv), func(t *testing.T) {
+					if real {
+						if n := engineAllocs(threads); n != 0 {
+							t.Skipf("gemm.Engine itself allocates %.0f times per Sgemm", n)
+						}
 					}
-				}
-				b := New(threads)
-				defer b.Close()
-				if !real {
-					b.mm = naiveGemm{}
-				}
-				s := newStep(b)
-				s.run() // warm-up: scratch buffers grow
-				if n := testing.AllocsPerRun(3, s.run); n != 0 {
-					t.Errorf("%.1f allocations per step, want 0", n)
-				}
-			})
+					b := New(threads)
+					defer b.Close()
+					b.SetConvAlgorithm(conv)
+					if !real {
+						b.mm = naiveGemm{}
+					}
+					k := 5
+					if conv == ConvWinograd {
+						k = 3 // a geometry Winograd applies to
+					}
+					s := newStep(b, k)
+					s.run() // warm-up: scratch buffers grow
+					if n := testing.AllocsPerRun(3, s.run); n != 0 {
+						t.Errorf("%.1f allocations per step, want 0", n)
+					}
+				})
+			}
 		}
 	}
 }

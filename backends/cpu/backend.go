@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 
 	"ghlsim/backends"
@@ -13,7 +14,16 @@ func init() {
 		if device != "" {
 			return nil, fmt.Errorf("the cpu backend takes no device (got %q): use --backend cpu", device)
 		}
-		return New(runtime.GOMAXPROCS(0)), nil
+		b := New(runtime.GOMAXPROCS(0))
+		if s := os.Getenv("GHLSIM_CPU_CONV"); s != "" {
+			a, err := ParseConvAlgorithm(s)
+			if err != nil {
+				b.Close()
+				return nil, fmt.Errorf("GHLSIM_CPU_CONV: %w", err)
+			}
+			b.SetConvAlgorithm(a)
+		}
+		return b, nil
 	})
 }
 
@@ -27,6 +37,7 @@ type Backend struct {
 	workers *workers  // persistent worker goroutines for non-GEMM kernels
 	ws      workspace // grow-only scratch buffers and preallocated tasks
 	chunk   int       // most samples per im2col chunk (0: as many as fit); tests lower it
+	conv    ConvAlgorithm
 	cleanup runtime.Cleanup
 }
 
@@ -48,7 +59,7 @@ func (b *Backend) Name() string { return "cpu" }
 
 // Device describes the host processor and thread count.
 func (b *Backend) Device() string {
-	return fmt.Sprintf("cpu: %d threads, %s/%s%s", b.threads, runtime.GOOS, runtime.GOARCH, gemm.Features())
+	return fmt.Sprintf("cpu: %d threads, %s/%s%s, conv %s", b.threads, runtime.GOOS, runtime.GOARCH, gemm.Features(), b.conv)
 }
 
 // Threads is the worker-thread count.

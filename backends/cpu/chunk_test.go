@@ -18,3 +18,15 @@ func TestConformanceChunked(t *testing.T) {
 		return b
 	})
 }
+
+// TestConformanceChunkedWinograd is TestConformanceChunked with every
+// eligible convolution forced through Winograd (chunked tile transforms,
+// weight-side products accumulated over chunks).
+func TestConformanceChunkedWinograd(t *testing.T) {
+	backendtest.Conformance(t, func() backends.Backend {
+		b := New(2)
+		b.chunk = 2
+		b.SetConvAlgorithm(ConvWinograd)
+		return b
+	})
+}

@@ -5,7 +5,8 @@ import "ghlsim/backends"
 // Conv2D computes y = conv2d(x, w) + bias by im2col and one GEMM per chunk
 // of samples (Y[K, n·P] = W[K, C·kh·kw] · patches[C·kh·kw, n·P], so W is
 // packed once per chunk), the chunk being as many samples as fit the
-// bounded im2col buffer. x [B,C,H,W], w [K,C,kh,kw], bias [K] or nil,
+// bounded im2col buffer — or by Winograd where the backend's
+// ConvAlgorithm selects it. x [B,C,H,W], w [K,C,kh,kw], bias [K] or nil,
 // y [B,K,H',W']; y must not overlap x.
 func (b *Backend) Conv2D(y, x, w, bias backends.Tensor, p backends.ConvParams) {
 	yt, xt, wt := tensorOf(y), tensorOf(x), tensorOf(w)
@@ -16,6 +17,10 @@ func (b *Backend) Conv2D(y, x, w, bias backends.Tensor, p backends.ConvParams) {
 		if bs != nil {
 			b.addBias(yt.data, bs, g.B, g.K, 1)
 		}
+		return
+	}
+	if wg, ok := b.winograd(&g); ok {
+		b.winoConv(&wg, xt.data, wt.data, bs, yt.data)
 		return
 	}
 	nb := g.chunk(b.chunk)
@@ -40,11 +45,16 @@ func (b *Backend) Conv2D(y, x, w, bias backends.Tensor, p backends.ConvParams) {
 // gradients Wᵀ·δ by one GEMM (δ = dy with the chunk's samples side by side),
 // then col2im sums them back onto the (unpadded) input; with reflect
 // padding the gradient of a mirrored tap lands on the input it mirrors.
+// Winograd convolutions scatter their transformed tile gradients instead.
 func (b *Backend) Conv2DBackwardData(dx, dy, w backends.Tensor, p backends.ConvParams) {
 	dxt, dyt, wt := tensorOf(dx), tensorOf(dy), tensorOf(w)
 	g := geom("Conv2DBackwardData", dxt, wt, dyt, p)
 	if g.dense {
 		b.mm.Sgemm(false, false, g.B, g.C, g.K, 1, dyt.data, g.K, wt.data, g.C, 0, dxt.data, g.C)
+		return
+	}
+	if wg, ok := b.winograd(&g); ok {
+		b.winoBackwardData(&wg, dyt.data, wt.data, dxt.data)
 		return
 	}
 	nb := g.chunk(b.chunk)

@@ -18,3 +18,20 @@ func TestConformance(t *testing.T) {
 		})
 	}
 }
+
+// TestConformanceConvAlgorithms runs the suite with every 3×3, stride-1,
+// padded convolution forced through Winograd F(2×2, 3×3) (the conformance
+// shapes are below ConvAuto's channel threshold) and with im2col everywhere.
+func TestConformanceConvAlgorithms(t *testing.T) {
+	for _, a := range []cpu.ConvAlgorithm{cpu.ConvWinograd, cpu.ConvIm2col} {
+		for _, n := range []int{2, 1} {
+			t.Run(fmt.Sprintf("%s/threads=%d", a, n), func(t *testing.T) {
+				backendtest.Conformance(t, func() backends.Backend {
+					b := cpu.New(n)
+					b.SetConvAlgorithm(a)
+					return b
+				})
+			})
+		}
+	}
+}

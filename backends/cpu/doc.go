@@ -3,6 +3,14 @@
 // every other kernel is split over the same worker threads. It registers
 // itself as "cpu" in package backends.
 //
+// 3×3, stride-1, one-pixel-padded convolutions with at least 32 input and
+// output channels (the DeepHebb, VGG and ResNet bodies) run instead as
+// Winograd F(2×2, 3×3) (Lavin & Gray 2016): 16 GEMMs over transformed tiles
+// do the work of the 36-tap direct products, 2.25× fewer multiplications,
+// for the forward pass, the input gradient and the weight-side products alike
+// (SetConvAlgorithm, or GHLSIM_CPU_CONV=auto|im2col|winograd for a
+// registered backend, overrides the choice; Device names it).
+//
 // Convolutions process the batch in chunks of samples whose im2col patches
 // fit a bounded buffer (16 MiB); each chunk is one GEMM. The weight-side
 // products — the weight gradient δ·patchesᵀ and the Hebbian correlation

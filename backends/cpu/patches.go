@@ -5,11 +5,18 @@ package cpu
 // the Hebbian correlation yᵀ·patches (ALGORITHM.md §1 step 3), or both at
 // once with L = [δ; y] stacked as 2K rows. lt fills each chunk's left operand
 // L ([m, n·P], columns (sample, position)), one item per sample; the chunk's
-// patches are built once and read by a single GEMM.
+// patches are built once and read by a single GEMM. Under Winograd the
+// chunk's input tiles and L's tiles are transformed instead and the 16
+// per-tile products accumulate over chunks before one inverse transform.
 func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c []float32) {
 	nb := g.chunk(b.chunk)
-	var col []float32
-	if !g.dense {
+	var col, acc []float32
+	wg, wino := b.winograd(g)
+	switch {
+	case wino:
+		nb = wg.chunk(max(g.C, m), b.chunk)
+		acc = grow32(&b.ws.winoAcc, 16*winoStride(m, g.C))
+	case !g.dense:
 		col = grow32(&b.ws.colBuf, g.CKK*nb*g.P)
 	}
 	lt.g = *g
@@ -39,13 +46,19 @@ func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c 
 		if b0 == 0 {
 			beta = 0
 		}
-		if g.dense {
+		switch {
+		case g.dense:
 			// 1×1 kernel on 1×1 inputs: the patch matrix is x itself, [B, C].
 			b.mm.Sgemm(false, false, m, g.C, n, 1, lt.l, ld, x[b0*g.C:], g.C, beta, c, g.C)
-			continue
+		case wino:
+			b.winoProductChunk(&wg, x, b0, n, lt.l, ld, m, beta, acc)
+		default:
+			b.im2col(g, x, b0, n, col)
+			b.mm.Sgemm(false, true, m, g.CKK, ld, 1, lt.l, ld, col, ld, beta, c, g.CKK)
 		}
-		b.im2col(g, x, b0, n, col)
-		b.mm.Sgemm(false, true, m, g.CKK, ld, 1, lt.l, ld, col, ld, beta, c, g.CKK)
+	}
+	if wino {
+		b.winoWeightGrads(&wg, acc, m, c)
 	}
 }
 

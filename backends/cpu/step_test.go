@@ -27,8 +27,9 @@ type step struct {
 	loss                              float64
 }
 
-// newStep allocates the step's tensors on b with seeded random contents.
-func newStep(b *Backend) *step {
+// newStep allocates the step's tensors on b with seeded random contents;
+// the convolution has a k×k kernel (5 or 3) with reflect padding k/2.
+func newStep(b *Backend, k int) *step {
 	rng := rand.New(rand.NewPCG(1, 2))
 	rnd := func(s backends.Shape, scale float64) *Tensor {
 		t := tensorOf(b.Alloc(s))
@@ -39,12 +40,12 @@ func newStep(b *Backend) *step {
 	}
 	zero := func(s backends.Shape) *Tensor { return tensorOf(b.Alloc(s)) }
 	const B, C, H, K, classes = 4, 3, 12, 8, 5
-	s := &step{b: b, conv: backends.ConvParams{Stride: 1, Pad: 2, Mode: backends.PadReflect},
+	s := &step{b: b, conv: backends.ConvParams{Stride: 1, Pad: k / 2, Mode: backends.PadReflect},
 		pool: backends.PoolParams{Kernel: 4, Stride: 2, Pad: 1}, avgp: backends.PoolParams{Kernel: 2, Stride: 2}}
 	xs, ys := backends.Shape{B, C, H, H}, backends.Shape{B, K, H, H}
 	ps := backends.Shape{B, K, 6, 6}
 	s.x, s.xn, s.dxn, s.dx = rnd(xs, 1), zero(xs), zero(xs), zero(xs)
-	s.w, s.dw, s.h, s.h2 = rnd(backends.Shape{K, C, 5, 5}, 0.1), zero(backends.Shape{K, C, 5, 5}), zero(backends.Shape{K, C, 5, 5}), zero(backends.Shape{K, C, 5, 5})
+	s.w, s.dw, s.h, s.h2 = rnd(backends.Shape{K, C, k, k}, 0.1), zero(backends.Shape{K, C, k, k}), zero(backends.Shape{K, C, k, k}), zero(backends.Shape{K, C, k, k})
 	s.m, s.mw, s.vw = zero(s.w.shape), zero(s.w.shape), zero(s.w.shape)
 	s.u, s.a, s.du, s.da = zero(ys), zero(ys), zero(ys), zero(ys)
 	s.tri, s.dtri = zero(ys), zero(ys)

@@ -8,12 +8,24 @@ import (
 // TestThreadInvariance runs the training step of step_test.go twice with 1,
 // 2, 3 and 5 threads and requires bit-identical outputs every time: every
 // kernel partitions its work independently of the thread count (and the
-// GEMM splits only output tiles), so results depend on the seed alone.
+// GEMM splits only output tiles), so results depend on the seed alone. It
+// does so for the im2col convolution and for Winograd.
 func TestThreadInvariance(t *testing.T) {
+	for _, conv := range []ConvAlgorithm{ConvAuto, ConvWinograd} {
+		t.Run(conv.String(), func(t *testing.T) { threadInvariance(t, conv) })
+	}
+}
+
+func threadInvariance(t *testing.T, conv ConvAlgorithm) {
 	var want [][]float32
 	for _, threads := range []int{1, 2, 3, 5} {
 		b := New(threads)
-		s := newStep(b)
+		b.SetConvAlgorithm(conv)
+		k := 5
+		if conv == ConvWinograd {
+			k = 3
+		}
+		s := newStep(b, k)
 		s.run()
 		s.run()
 		for i, o := range s.outputs() {

@@ -22,6 +22,13 @@ type workspace struct {
 	actTMean  []float64 // Triangle backward means
 	lossPart  []float64 // per-sample loss
 	lossHit   []bool    // per-sample correct prediction
+	winoRows  []int32   // Winograd tile row index table
+	winoCols  []int32   // Winograd tile column index table
+	winoU     []float32 // transformed kernels [16][K][C]
+	winoV     []float32 // transformed input tiles / input-tile gradients [16][C][T]
+	winoM     []float32 // products or transformed output-side tiles [16][rows][T]
+	winoAcc   []float32 // accumulated weight-side products [16][m][C]
+	winoPad   []float32 // one padded plane per Winograd tile item
 
 	// tasks
 	ew      ewTask
@@ -37,6 +44,7 @@ type workspace struct {
 	drop    dropoutTask
 	loss    lossTask
 	upd     updateTask
+	wino    winoTask
 }
 
 // grow32 returns (*buf)[:n], reallocating only when the capacity is short.

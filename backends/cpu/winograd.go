@@ -1,0 +1,255 @@
+package cpu
+
+import "fmt"
+
+// ConvAlgorithm selects how the cpu backend computes 3×3, stride-1,
+// one-pixel-padded convolutions (the DeepHebb, VGG and ResNet body layers).
+// Other geometries always use im2col + GEMM. Both algorithms compute the same
+// functions; they differ in rounding (Winograd's transforms add a few
+// float32 additions per value, within the conformance tolerances), so a run
+// is bit-identical to another only under the same algorithm — the backend's
+// Device string records it.
+type ConvAlgorithm int
+
+const (
+	// ConvAuto uses Winograd F(2×2, 3×3) where it measures faster than
+	// im2col (both channel counts at least winoMinChannels) and im2col
+	// elsewhere. The default.
+	ConvAuto ConvAlgorithm = iota
+	// ConvIm2col uses im2col + GEMM for every convolution.
+	ConvIm2col
+	// ConvWinograd uses Winograd for every convolution whose geometry
+	// allows it, however small; tests use it to exercise the Winograd path.
+	ConvWinograd
+)
+
+// winoMinChannels is the smallest input and output channel count for which
+// ConvAuto picks Winograd: below it the 16 per-tile products are too thin for
+// the GEMM to amortise its packing, and im2col measured faster
+// (BenchmarkConvAlgorithms).
+const winoMinChannels = 32
+
+// winoCap bounds, in float32s, each per-chunk Winograd buffer (transformed
+// inputs, transformed outputs or gradients); the batch is processed in chunks
+// of as many samples as fit.
+const winoCap = 1 << 23
+
+// winoSkew pads the distance between the 16 matrices of a transformed
+// array by one cache line: matrix sizes are usually multiples of 4 KiB, and
+// the transforms read or write all 16 at once, which would otherwise map
+// every stream onto the same cache sets.
+const winoSkew = 16
+
+// winoStride is the distance, in float32s, between consecutive ξ matrices of
+// a [16][rows][cols] transformed array.
+func winoStride(rows, cols int) int { return rows*cols + winoSkew }
+
+// String is the algorithm's name as ParseConvAlgorithm accepts it.
+func (a ConvAlgorithm) String() string {
+	switch a {
+	case ConvAuto:
+		return "auto"
+	case ConvIm2col:
+		return "im2col"
+	case ConvWinograd:
+		return "winograd"
+	}
+	return fmt.Sprintf("ConvAlgorithm(%d)", int(a))
+}
+
+// ParseConvAlgorithm parses "auto", "im2col" or "winograd" ("" is auto).
+func ParseConvAlgorithm(s string) (ConvAlgorithm, error) {
+	switch s {
+	case "", "auto":
+		return ConvAuto, nil
+	case "im2col":
+		return ConvIm2col, nil
+	case "winograd":
+		return ConvWinograd, nil
+	}
+	return 0, fmt.Errorf("unknown convolution algorithm %q: want auto, im2col or winograd", s)
+}
+
+// SetConvAlgorithm selects the convolution algorithm (ConvAuto by default).
+func (b *Backend) SetConvAlgorithm(a ConvAlgorithm) {
+	if a < ConvAuto || a > ConvWinograd {
+		panic(fmt.Sprintf("cpu: SetConvAlgorithm(%d): unknown algorithm", int(a)))
+	}
+	b.conv = a
+}
+
+// ConvAlgorithm is the selected convolution algorithm.
+func (b *Backend) ConvAlgorithm() ConvAlgorithm { return b.conv }
+
+// winoGeom is a convolution's Winograd tiling: 2×2 output tiles, th rows by
+// tw columns of them per sample (the last row or column may overhang an odd
+// output extent; its extra outputs are never written and their gradients
+// are zero).
+type winoGeom struct {
+	convGeom
+	th, tw, tp int // tile rows, tile columns, tiles per sample
+}
+
+// winograd reports whether the convolution g runs as Winograd F(2×2, 3×3)
+// under the backend's algorithm choice, and its tiling if so.
+func (b *Backend) winograd(g *convGeom) (winoGeom, bool) {
+	if b.conv == ConvIm2col || g.dense || g.KH != 3 || g.KW != 3 || g.stride != 1 || g.pad != 1 {
+		return winoGeom{}, false
+	}
+	if b.conv == ConvAuto && (g.C < winoMinChannels || g.K < winoMinChannels) {
+		return winoGeom{}, false
+	}
+	w := winoGeom{convGeom: *g, th: (g.Ho + 1) / 2, tw: (g.Wo + 1) / 2}
+	w.tp = w.th * w.tw
+	return w, true
+}
+
+// chunk is the number of samples per Winograd chunk when the widest
+// per-chunk buffer has rows channels: as many as fit winoCap, at most limit
+// (when limit > 0).
+func (w *winoGeom) chunk(rows, limit int) int {
+	n := max(1, min(w.B, winoCap/max(1, 16*rows*w.tp)))
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	return n
+}
+
+// tables fills the padded-plane index tables: rows[py] is the input row at
+// padded row py (coordinate py − 1), −1 where that is zero padding or beyond
+// the one-pixel border (rows past the output's last tile); likewise cols.
+// Reflect padding mirrors as in im2col. The padded plane, 2·th + 2 rows by
+// 2·tw + 2 columns, covers every tile's 4×4 input.
+func (w *winoGeom) tables(ws *workspace) (rows, cols []int32) {
+	rows = growI32(&ws.winoRows, 2*w.th+2)
+	cols = growI32(&ws.winoCols, 2*w.tw+2)
+	fill := func(t []int32, n int) {
+		for i := range t {
+			t[i] = -1
+			if v := i - 1; v <= n {
+				t[i] = int32(w.index(v, n))
+			}
+		}
+	}
+	fill(rows, w.H)
+	fill(cols, w.W)
+	return rows, cols
+}
+
+// padSize is the size of one padded plane.
+func (w *winoGeom) padSize() int { return (2*w.th + 2) * (2*w.tw + 2) }
+
+// tileTask prepares t for a tile transform of n samples over channels rows:
+// channel blocking, index tables and one padded-plane scratch per item.
+func (b *Backend) tileTask(t *winoTask, n, channels int) {
+	t.blocks(channels)
+	t.rows, t.cols = t.g.tables(&b.ws)
+	t.pad = grow32(&b.ws.winoPad, n*t.nblk*t.g.padSize())
+}
+
+// winoWeights transforms every 3×3 kernel of w [K, C, 3, 3] into U
+// ([16][K][C], U[ξ] the A operand of the ξ-th product).
+func (b *Backend) winoWeights(g *winoGeom, w []float32) []float32 {
+	u := grow32(&b.ws.winoU, 16*winoStride(g.K, g.C))
+	t := &b.ws.wino
+	*t = winoTask{kind: winoWeightKind, g: *g, src: w, dst: u, xs: winoStride(g.K, g.C), cb: max(1, grain/(16*g.C))}
+	b.workers.do(items(g.K, t.cb), t)
+	*t = winoTask{}
+	return u
+}
+
+// winoConv is Conv2D by Winograd: per chunk of samples, transform the input
+// tiles, run the 16 products M[ξ] = U[ξ]·V[ξ] ([K, C]·[C, tiles]) and
+// transform M back into output tiles (adding the bias).
+func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
+	u := b.winoWeights(g, w)
+	nb := g.chunk(max(g.C, g.K), b.chunk)
+	us := winoStride(g.K, g.C)
+	v := grow32(&b.ws.winoV, 16*winoStride(g.C, nb*g.tp))
+	m := grow32(&b.ws.winoM, 16*winoStride(g.K, nb*g.tp))
+	for b0 := 0; b0 < g.B; b0 += nb {
+		n := min(nb, g.B-b0)
+		T := n * g.tp
+		vs, ms := winoStride(g.C, T), winoStride(g.K, T)
+		b.winoInputs(g, x, b0, n, v)
+		for xi := 0; xi < 16; xi++ {
+			b.mm.Sgemm(false, false, g.K, T, g.C, 1, u[xi*us:], g.C, v[xi*vs:], T, 0, m[xi*ms:], T)
+		}
+		t := &b.ws.wino
+		*t = winoTask{kind: winoOutputKind, g: *g, src: m, dst: y, bias: bias, b0: b0, T: T, xs: ms}
+		b.tileTask(t, n, g.K)
+		b.workers.do(n*t.nblk, t)
+		*t = winoTask{}
+	}
+}
+
+// winoBackwardData is Conv2DBackwardData by Winograd: per chunk, transform
+// the output-gradient tiles (Z = A δ Aᵀ), run the 16 products
+// D[ξ] = U[ξ]ᵀ·Z[ξ] and scatter B D Bᵀ back onto dx.
+func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
+	u := b.winoWeights(g, w)
+	nb := g.chunk(max(g.C, g.K), b.chunk)
+	us := winoStride(g.K, g.C)
+	z := grow32(&b.ws.winoM, 16*winoStride(g.K, nb*g.tp))
+	d := grow32(&b.ws.winoV, 16*winoStride(g.C, nb*g.tp))
+	for b0 := 0; b0 < g.B; b0 += nb {
+		n := min(nb, g.B-b0)
+		T := n * g.tp
+		zs, ds := winoStride(g.K, T), winoStride(g.C, T)
+		b.winoOutputGrads(g, dy[b0*g.K*g.P:], g.K*g.P, g.P, g.K, n, z)
+		for xi := 0; xi < 16; xi++ {
+			b.mm.Sgemm(true, false, g.C, T, g.K, 1, u[xi*us:], g.C, z[xi*zs:], T, 0, d[xi*ds:], T)
+		}
+		t := &b.ws.wino
+		*t = winoTask{kind: winoInputGradKind, g: *g, src: d, dst: dx, b0: b0, T: T, xs: ds}
+		b.tileTask(t, n, g.C)
+		b.workers.do(n*t.nblk, t)
+		*t = winoTask{}
+	}
+}
+
+// winoProductChunk adds one chunk's Winograd weight-side product to
+// acc ([16][m][C]): Z = A L Aᵀ for the chunk's left operand l ([m, n·P],
+// leading dimension ld; δ and/or the Hebbian y), V = Bᵀ d B for its input
+// tiles, acc[ξ] = beta·acc[ξ] + Z[ξ]·V[ξ]ᵀ.
+func (b *Backend) winoProductChunk(g *winoGeom, x []float32, b0, n int, l []float32, ld, m int, beta float32, acc []float32) {
+	T := n * g.tp
+	vs, zs, as := winoStride(g.C, T), winoStride(m, T), winoStride(m, g.C)
+	v := grow32(&b.ws.winoV, 16*vs)
+	z := grow32(&b.ws.winoM, 16*zs)
+	b.winoInputs(g, x, b0, n, v)
+	b.winoOutputGrads(g, l, g.P, ld, m, n, z)
+	for xi := 0; xi < 16; xi++ {
+		b.mm.Sgemm(false, true, m, g.C, T, 1, z[xi*zs:], T, v[xi*vs:], T, beta, acc[xi*as:], g.C)
+	}
+}
+
+// winoWeightGrads writes the kernel gradients Gᵀ acc G of the accumulated
+// products acc ([16][m][C]) into c ([m, C·9]).
+func (b *Backend) winoWeightGrads(g *winoGeom, acc []float32, m int, c []float32) {
+	t := &b.ws.wino
+	*t = winoTask{kind: winoWeightGradKind, g: *g, src: acc, dst: c, m: m, xs: winoStride(m, g.C), cb: max(1, grain/(16*g.C))}
+	b.workers.do(items(m, t.cb), t)
+	*t = winoTask{}
+}
+
+// winoInputs writes the transformed input tiles Bᵀ d B of samples
+// b0..b0+n−1 of x into v ([16][C][n·tp]).
+func (b *Backend) winoInputs(g *winoGeom, x []float32, b0, n int, v []float32) {
+	t := &b.ws.wino
+	*t = winoTask{kind: winoInputKind, g: *g, src: x, dst: v, b0: b0, T: n * g.tp, xs: winoStride(g.C, n*g.tp)}
+	b.tileTask(t, n, g.C)
+	b.workers.do(n*t.nblk, t)
+	*t = winoTask{}
+}
+
+// winoOutputGrads writes the transformed 2×2 tiles A g Aᵀ of m rows of
+// output-side values into z ([16][m][n·tp]); value (row r, sample s,
+// position p) is src[s·sampleLD + r·rowLD + p].
+func (b *Backend) winoOutputGrads(g *winoGeom, src []float32, sampleLD, rowLD, m, n int, z []float32) {
+	t := &b.ws.wino
+	*t = winoTask{kind: winoOutputGradKind, g: *g, src: src, dst: z, T: n * g.tp, xs: winoStride(m, n*g.tp), m: m, sampleLD: sampleLD, rowLD: rowLD}
+	b.tileTask(t, n, m)
+	b.workers.do(n*t.nblk, t)
+	*t = winoTask{}
+}

@@ -1,0 +1,181 @@
+package cpu
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"ghlsim/backends"
+)
+
+// TestWinogradTile checks F(2×2, 3×3) on single tiles in float64-accurate
+// terms: Aᵀ[(G w Gᵀ) ⊙ (Bᵀ d B)]A equals the direct 3×3 cross-correlation
+// of the 4×4 tile, and each backward transform is the adjoint of its
+// forward one (⟨T x, y⟩ = ⟨x, Tᵀ y⟩), which is what makes the weight, Hebbian
+// and input gradients exact.
+func TestWinogradTile(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	rnd := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+		return s
+	}
+	dot := func(a, b []float32) float64 {
+		var s float64
+		for i := range a {
+			s += float64(a[i]) * float64(b[i])
+		}
+		return s
+	}
+	const tol = 1e-5
+	for trial := 0; trial < 20; trial++ {
+		var d, m16 [16]float32
+		var g4 [4]float32
+		copy(d[:], rnd(16))
+		copy(m16[:], rnd(16))
+		copy(g4[:], rnd(4))
+		w := rnd(9)
+
+		u, v := winoWeight(w), winoInput(&d)
+		var prod [16]float32
+		for i := range prod {
+			prod[i] = u[i] * v[i]
+		}
+		y := winoOutput(&prod)
+		for i := 0; i < 2; i++ {
+			for j := 0; j < 2; j++ {
+				var want float64
+				for a := 0; a < 3; a++ {
+					for b := 0; b < 3; b++ {
+						want += float64(d[4*(i+a)+j+b]) * float64(w[3*a+b])
+					}
+				}
+				if math.Abs(float64(y[2*i+j])-want) > tol*(1+math.Abs(want)) {
+					t.Fatalf("trial %d: output (%d,%d) = %g, direct correlation %g", trial, i, j, y[2*i+j], want)
+				}
+			}
+		}
+
+		// Adjoint pairs.
+		vd, dm := winoInput(&d), winoInputGrad(&m16)
+		if l, r := dot(vd[:], m16[:]), dot(d[:], dm[:]); math.Abs(l-r) > tol*(1+math.Abs(l)) {
+			t.Fatalf("input transform: ⟨Bᵀd B, m⟩ = %g, ⟨d, B m Bᵀ⟩ = %g", l, r)
+		}
+		wg := make([]float32, 9)
+		winoWeightGrad(&m16, wg)
+		if l, r := dot(u[:], m16[:]), dot(w, wg); math.Abs(l-r) > tol*(1+math.Abs(l)) {
+			t.Fatalf("weight transform: ⟨G w Gᵀ, m⟩ = %g, ⟨w, Gᵀ m G⟩ = %g", l, r)
+		}
+		yo, zg := winoOutput(&m16), winoOutputGrad(&g4)
+		if l, r := dot(yo[:], g4[:]), dot(m16[:], zg[:]); math.Abs(l-r) > tol*(1+math.Abs(l)) {
+			t.Fatalf("output transform: ⟨Aᵀ m A, g⟩ = %g, ⟨m, A g Aᵀ⟩ = %g", l, r)
+		}
+	}
+}
+
+// TestConvAutoSelection: ConvAuto takes Winograd exactly for 3×3, stride-1,
+// one-pixel-padded convolutions with at least winoMinChannels input and
+// output channels; ConvWinograd for every such geometry; ConvIm2col never.
+func TestConvAutoSelection(t *testing.T) {
+	mk := func(c, k, kh, stride, pad int) *convGeom {
+		x, w := &Tensor{shape: backends.Shape{2, c, 8, 8}}, &Tensor{shape: backends.Shape{k, c, kh, kh}}
+		p := backends.ConvParams{Stride: stride, Pad: pad}
+		y := &Tensor{shape: backends.Shape{2, k, p.OutSize(8, kh), p.OutSize(8, kh)}}
+		g := geom("test", x, w, y, p)
+		return &g
+	}
+	cases := []struct {
+		g                    *convGeom
+		auto, wino, describe string
+	}{
+		{mk(64, 64, 3, 1, 1), "y", "y", "3×3 s1 p1, 64→64"},
+		{mk(winoMinChannels, winoMinChannels, 3, 1, 1), "y", "y", "at the threshold"},
+		{mk(3, 96, 3, 1, 1), "n", "y", "3 input channels"},
+		{mk(64, 16, 3, 1, 1), "n", "y", "16 output channels"},
+		{mk(64, 64, 3, 2, 1), "n", "n", "stride 2"},
+		{mk(64, 64, 3, 1, 0), "n", "n", "no padding"},
+		{mk(64, 64, 5, 1, 2), "n", "n", "5×5"},
+	}
+	b := New(1)
+	defer b.Close()
+	for _, c := range cases {
+		for _, a := range []ConvAlgorithm{ConvAuto, ConvWinograd, ConvIm2col} {
+			b.SetConvAlgorithm(a)
+			_, got := b.winograd(c.g)
+			want := map[ConvAlgorithm]bool{ConvAuto: c.auto == "y", ConvWinograd: c.wino == "y"}[a]
+			if got != want {
+				t.Errorf("%s, %s: Winograd = %v, want %v", c.describe, a, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"auto", "im2col", "winograd"} {
+		if a, err := ParseConvAlgorithm(s); err != nil || a.String() != s {
+			t.Errorf("ParseConvAlgorithm(%q) = %v, %v", s, a, err)
+		}
+	}
+	if _, err := ParseConvAlgorithm("fft"); err == nil {
+		t.Error(`ParseConvAlgorithm("fft") accepted`)
+	}
+}
+
+// TestWinogradMatchesIm2col compares the two algorithms at widths where
+// ConvAuto picks Winograd (the conformance suite covers small shapes against
+// float64 references): forward, input gradient, weight gradient and the
+// fused weight gradient + Oja-SWTA, zero and reflect padding, even and odd
+// extents, several chunks. The bound is relative to the largest magnitude of
+// each result; measured differences are below 1e-6.
+func TestWinogradMatchesIm2col(t *testing.T) {
+	for _, c := range []struct {
+		B, C, H, W, K int
+		mode          backends.PadMode
+	}{
+		{3, 48, 8, 8, 40, backends.PadZero},
+		{2, 32, 7, 9, 64, backends.PadReflect},
+	} {
+		name := fmt.Sprintf("B%d_C%d_%dx%d_K%d_%v", c.B, c.C, c.H, c.W, c.K, c.mode)
+		p := backends.ConvParams{Stride: 1, Pad: 1, Mode: c.mode}
+		run := func(a ConvAlgorithm) [][]float32 {
+			b := New(2)
+			defer b.Close()
+			b.SetConvAlgorithm(a)
+			b.chunk = 2
+			rnd := func(s backends.Shape) backends.Tensor {
+				tt := b.Alloc(s)
+				d := tensorOf(tt).data
+				r := rand.New(rand.NewPCG(uint64(len(d)), 9))
+				for i := range d {
+					d[i] = float32(r.NormFloat64())
+				}
+				return tt
+			}
+			xs, ws, ys := backends.Shape{c.B, c.C, c.H, c.W}, backends.Shape{c.K, c.C, 3, 3}, backends.Shape{c.B, c.K, c.H, c.W}
+			x, w, dy := rnd(xs), rnd(ws), rnd(ys)
+			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
+			dw2 := b.Alloc(ws)
+			b.Conv2D(y, x, w, nil, p)
+			b.Conv2DBackwardData(dx, dy, w, p)
+			b.Conv2DBackwardWeight(dw, nil, x, dy, p)
+			b.Conv2DBackwardWeightHebb(dw2, nil, h, x, dy, y, w, backends.OjaParams{TInv: 0.5, Conv: p})
+			var out [][]float32
+			for _, tt := range []backends.Tensor{y, dx, dw, dw2, h} {
+				out = append(out, append([]float32(nil), tensorOf(tt).data...))
+			}
+			return out
+		}
+		want, got := run(ConvIm2col), run(ConvWinograd)
+		for i, label := range []string{"Conv2D", "Conv2DBackwardData", "Conv2DBackwardWeight", "fused weight gradient", "fused Oja-SWTA"} {
+			var scale, worst float64
+			for j := range want[i] {
+				scale = math.Max(scale, math.Abs(float64(want[i][j])))
+				worst = math.Max(worst, math.Abs(float64(got[i][j]-want[i][j])))
+			}
+			t.Logf("%s: %s: largest difference %.2g of scale %.3g", name, label, worst/scale, scale)
+			if worst > 4e-6*scale {
+				t.Errorf("%s: %s: Winograd differs from im2col by %.3g (largest magnitude %.3g)", name, label, worst, scale)
+			}
+		}
+	}
+}
