@@ -154,6 +154,18 @@ type Backend interface {
 	Adam(w, g, m, v Tensor, lr, beta1, beta2, eps, wd float32, step int)
 }
 
+// ConvArithmetic is implemented by backends whose convolutions may execute
+// fewer multiply-adds than the direct product, through a fast algorithm such
+// as Winograd. Throughput reports use it to tell the arithmetic actually
+// executed from the direct-equivalent count 2·B·K·C·kh·kw·H'·W'.
+type ConvArithmetic interface {
+	// ConvFLOPFraction is the fraction of the direct multiply-add count that
+	// the backend's matrix products execute for a convolution of input x and
+	// weight w under p (1 for im2col or direct kernels); it is the same for
+	// the forward pass, the input gradient and the weight-side products.
+	ConvFLOPFraction(x, w Shape, p ConvParams) float64
+}
+
 // HebbGradFuser is implemented by backends that compute a conv layer's weight
 // gradient and its Oja-SWTA Hebbian term in one pass over the same im2col
 // patches (DESIGN.md, backend interface). Callers fall back to

@@ -236,24 +236,40 @@ func TestDeepHebbShapes(t *testing.T) {
 }
 
 func TestStepFLOPsDeepHebb(t *testing.T) {
-	b := cpu.New(1)
+	// Per image, from ALGORITHM.md §5 shapes: conv1 2·96·75·1024,
+	// conv2 2·384·864·256, conv3 2·1536·3456·64, fc 2·24576·10.
+	const c1, c2, c3, fc = 14745600, 169869312, 679477248, 491520
 	for _, c := range []struct {
-		rule string
-		want float64 // per image, from ALGORITHM.md §5 shapes
+		rule           string
+		n1, n2, n3, nf float64 // products per layer: forward, weight grad, input grad, Hebbian
 	}{
-		// conv1 2·96·75·1024, conv2 2·384·864·256, conv3 2·1536·3456·64, fc 2·24576·10.
-		{"ghl", 3*14745600 + 4*169869312 + 4*679477248 + 3*491520},
-		{"bp", 2*14745600 + 3*169869312 + 3*679477248 + 3*491520},
+		{"ghl", 3, 4, 4, 3},
+		{"bp", 2, 3, 3, 3},
 	} {
-		n := network.New(b, 2, 1)
-		if err := network.BuildArch(n, "deephebb", network.ArchOptions{C: 3, H: 32, W: 32, Classes: 10, Width: 1}); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.Build(network.Rules{Hidden: c.rule}); err != nil {
-			t.Fatal(err)
-		}
-		if got := n.StepFLOPs() / 2; got != c.want {
-			t.Errorf("%s: %.0f FLOP per image, want %.0f", c.rule, got, c.want)
+		for _, conv := range []cpu.ConvAlgorithm{cpu.ConvAuto, cpu.ConvIm2col} {
+			b := cpu.New(1)
+			b.SetConvAlgorithm(conv)
+			n := network.New(b, 2, 1)
+			if err := network.BuildArch(n, "deephebb", network.ArchOptions{C: 3, H: 32, W: 32, Classes: 10, Width: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if err := n.Build(network.Rules{Hidden: c.rule}); err != nil {
+				t.Fatal(err)
+			}
+			want := c.n1*c1 + c.n2*c2 + c.n3*c3 + c.nf*fc
+			if got := n.StepFLOPs() / 2; got != want {
+				t.Errorf("%s: %.0f FLOP per image, want %.0f", c.rule, got, want)
+			}
+			// Under auto, conv2 and conv3 (3×3, ≥ 32 channels, even extents)
+			// run as Winograd F(2×2, 3×3): 16/36 of their direct products.
+			exec := want
+			if conv == cpu.ConvAuto {
+				exec = c.n1*c1 + (c.n2*c2+c.n3*c3)*16/36 + c.nf*fc
+			}
+			if got := n.ExecutedStepFLOPs() / 2; math.Abs(got-exec) > 1e-9*exec {
+				t.Errorf("%s, conv %s: %.0f executed FLOP per image, want %.0f", c.rule, conv, got, exec)
+			}
+			b.Close()
 		}
 	}
 }

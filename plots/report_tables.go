@@ -143,14 +143,18 @@ func summaryRows(r Run) [][2]string {
 }
 
 // benchHead is the header of the benchmark table.
-var benchHead = []string{"config", "impl", "images/s", "median step (ms)", "GFLOP/s", "% of peak", "RSS (MB)", "repeats"}
+var benchHead = []string{"config", "impl", "images/s", "median step (ms)", "GFLOP/s (direct-equivalent)", "% of peak", "GFLOP/s executed", "% of peak executed", "RSS (MB)", "repeats"}
 
 // benchRows formats the latest benchmark record per (config, impl).
 func benchRows(recs []runfiles.Bench) [][]string {
 	var rows [][]string
 	for _, b := range LatestBench(recs) {
+		exec, execPct := fixed(b.ExecGFLOPs, 1), fixed(b.ExecPeakPct, 1)
+		if b.ExecGFLOPs == 0 { // a record from before executed arithmetic was measured
+			exec, execPct = "—", "—"
+		}
 		rows = append(rows, []string{b.Config, b.Impl, fixed(b.ImagesPerS, 0), fixed(1000*b.MedianS, 2),
-			fixed(b.GFLOPs, 1), fixed(b.PeakPct, 1), fixed(b.RSSMB, 0), strconv.Itoa(b.Repeats)})
+			fixed(b.GFLOPs, 1), fixed(b.PeakPct, 1), exec, execPct, fixed(b.RSSMB, 0), strconv.Itoa(b.Repeats)})
 	}
 	return rows
 }

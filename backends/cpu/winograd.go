@@ -1,6 +1,10 @@
 package cpu
 
-import "fmt"
+import (
+	"fmt"
+
+	"ghlsim/backends"
+)
 
 // ConvAlgorithm selects how the cpu backend computes 3×3, stride-1,
 // one-pixel-padded convolutions (the DeepHebb, VGG and ResNet body layers).
@@ -80,6 +84,25 @@ func (b *Backend) SetConvAlgorithm(a ConvAlgorithm) {
 
 // ConvAlgorithm is the selected convolution algorithm.
 func (b *Backend) ConvAlgorithm() ConvAlgorithm { return b.conv }
+
+// ConvFLOPFraction implements backends.ConvArithmetic: a Winograd
+// convolution's products execute 16 multiply-adds per input-output channel
+// pair and 2×2 output tile where the direct product executes 9 per output,
+// 16·⌈H'/2⌉·⌈W'/2⌉ / (9·H'·W') of the direct count (4/9 for even extents);
+// every other convolution executes the direct count.
+func (b *Backend) ConvFLOPFraction(x, w backends.Shape, p backends.ConvParams) float64 {
+	if len(x) != 4 || len(w) != 4 || p.Validate(x[2], x[3], w[2], w[3]) != nil {
+		return 1
+	}
+	ho, wo := p.OutSize(x[2], w[2]), p.OutSize(x[3], w[3])
+	g := convGeom{B: x[0], C: x[1], H: x[2], W: x[3], K: w[0], KH: w[2], KW: w[3], Ho: ho, Wo: wo,
+		stride: p.Stride, pad: p.Pad, P: ho * wo}
+	wg, ok := b.winograd(&g)
+	if !ok {
+		return 1
+	}
+	return 16 * float64(wg.tp) / (9 * float64(g.P))
+}
 
 // winoGeom is a convolution's Winograd tiling: 2×2 output tiles, th rows by
 // tw columns of them per sample (the last row or column may overhang an odd

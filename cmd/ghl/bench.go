@@ -78,7 +78,7 @@ func cmdBench(args []string) error {
 // printBenchTable prints the summary table with the ghlsim/PyTorch ratio.
 func printBenchTable(rep *experiments.BenchReport) {
 	fmt.Printf("\nFMA peak %.1f GFLOP/s before, %.1f after (%d threads)\n", rep.PeakGFLOPS, rep.PeakAfter, rep.Threads)
-	fmt.Printf("%-26s %-16s %9s %9s %9s %7s %8s %8s\n", "config", "impl", "median s", "img/s", "GFLOP/s", "%peak", "RSS MB", "vs torch")
+	fmt.Printf("%-26s %-16s %9s %9s %9s %7s %9s %7s %8s %8s\n", "config", "impl", "median s", "img/s", "GFLOP/s", "%peak", "exec GF/s", "exec %", "RSS MB", "vs torch")
 	torch := map[string]float64{}
 	for _, r := range rep.Rows {
 		if r.Impl == "pytorch" {
@@ -90,6 +90,6 @@ func printBenchTable(rep *experiments.BenchReport) {
 		if t, ok := torch[r.Config]; ok && r.Impl != "pytorch" {
 			ratio = fmt.Sprintf("%.2f×", r.ImagesPerS/t)
 		}
-		fmt.Printf("%-26s %-16s %9.3f %9.1f %9.1f %7.1f %8.0f %8s\n", r.Config, r.Impl, r.MedianS, r.ImagesPerS, r.GFLOPs, r.PeakPct, r.RSSMB, ratio)
+		fmt.Printf("%-26s %-16s %9.3f %9.1f %9.1f %7.1f %9.1f %7.1f %8.0f %8s\n", r.Config, r.Impl, r.MedianS, r.ImagesPerS, r.GFLOPs, r.PeakPct, r.ExecGFLOPs, r.ExecPeakPct, r.RSSMB, ratio)
 	}
 }

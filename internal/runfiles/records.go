@@ -57,8 +57,13 @@ type Bench struct {
 	MinS       float64 `json:"min_s"`
 	MaxS       float64 `json:"max_s"`
 	ImagesPerS float64 `json:"images_per_s"`
-	GFLOPs     float64 `json:"gflops"`   // achieved GFLOP/s
-	PeakPct    float64 `json:"peak_pct"` // percent of the probed FMA peak
+	GFLOPs     float64 `json:"gflops"`   // achieved GFLOP/s, direct-convolution-equivalent count
+	PeakPct    float64 `json:"peak_pct"` // GFLOPs as a percent of the probed FMA peak
+	// ExecGFLOPs counts the arithmetic actually executed (below GFLOPs where
+	// a fast convolution algorithm such as Winograd does less work than the
+	// direct product; equal otherwise), ExecPeakPct as a percent of the peak.
+	ExecGFLOPs  float64 `json:"exec_gflops,omitempty"`
+	ExecPeakPct float64 `json:"exec_peak_pct,omitempty"`
 	RSSMB      float64 `json:"rss_mb"`   // peak resident memory
 }
 
