@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"math"
 
 	"ghlsim/backends"
 )
@@ -21,18 +22,24 @@ type poolTask struct {
 	kind           poolKind
 	in, out        []float32 // input-side (x or dx) and output-side (y or dy) tensors
 	idx            []int32   // argmax offset within the input plane, per output
+	keys           []int32   // max forward: per item, H×Wo row-pass keys then positions
 	H, W, Ho, Wo   int
 	k, stride, pad int
 	planes, pb     int
 }
 
 func (t *poolTask) run(i int) {
+	var hk, hp []int32
+	if t.kind == maxFwd {
+		n := t.H * t.Wo
+		hk, hp = t.keys[2*i*n:(2*i+1)*n], t.keys[(2*i+1)*n:(2*i+2)*n]
+	}
 	for pl := i * t.pb; pl < min(t.planes, (i+1)*t.pb); pl++ {
 		in := t.in[pl*t.H*t.W : (pl+1)*t.H*t.W]
 		out := t.out[pl*t.Ho*t.Wo : (pl+1)*t.Ho*t.Wo]
 		switch t.kind {
 		case maxFwd:
-			t.maxPlane(in, out, t.idx[pl*t.Ho*t.Wo:(pl+1)*t.Ho*t.Wo])
+			t.maxPlane(in, out, t.idx[pl*t.Ho*t.Wo:(pl+1)*t.Ho*t.Wo], hk, hp)
 		case maxBwd:
 			clear(in)
 			for o, j := range t.idx[pl*t.Ho*t.Wo : (pl+1)*t.Ho*t.Wo] {
@@ -52,8 +59,58 @@ func (t *poolTask) window(o, n int) (lo, hi int) {
 }
 
 // maxPlane pools one plane: the first maximum in row-major window order
-// wins; padding never wins; a NaN wins as in PyTorch.
-func (t *poolTask) maxPlane(in, out []float32, idx []int32) {
+// wins; padding never wins; a NaN wins as in PyTorch. It compares order keys
+// (integers ordered as the floats, −0 equal to +0) with branch-free
+// selects — a float compare-and-branch mispredicts on every new maximum —
+// in two separable passes whose window chains are short and independent:
+// per input row the best of each output column's window (hk, hp: key and
+// position, H×Wo scratch), then the best of each output's window rows.
+// Strict comparisons keep the first of equal values in each pass, so the
+// row-major first maximum wins overall. A plane holding a NaN takes the
+// scalar path.
+func (t *poolTask) maxPlane(in, out []float32, idx, hk, hp []int32) {
+	W, Wo := t.W, t.Wo
+	nan := 0
+	for iy := 0; iy < t.H; iy++ {
+		row := in[iy*W : (iy+1)*W]
+		for ox := 0; ox < Wo; ox++ {
+			x0, x1 := t.window(ox, W)
+			best, bp := math.MinInt32, x0
+			for ix := x0; ix < x1; ix++ {
+				b := int32(math.Float32bits(row[ix]))
+				m := b & 0x7fffffff
+				nan |= int((0x7f800000 - m) >> 31) // −1 once some |v| bits exceed +Inf's
+				sg := b >> 31
+				k := int((m ^ sg) - sg)
+				gt := (best - k) >> 63 // −1 when k > best
+				best ^= (best ^ k) & gt
+				bp ^= (bp ^ ix) & gt
+			}
+			hk[iy*Wo+ox], hp[iy*Wo+ox] = int32(best), int32(iy*W+bp)
+		}
+	}
+	if nan != 0 {
+		t.maxPlaneScalar(in, out, idx)
+		return
+	}
+	for oy := 0; oy < t.Ho; oy++ {
+		y0, y1 := t.window(oy, t.H)
+		for ox := 0; ox < Wo; ox++ {
+			best, bp := int(hk[y0*Wo+ox]), int(hp[y0*Wo+ox])
+			for iy := y0 + 1; iy < y1; iy++ {
+				k := int(hk[iy*Wo+ox])
+				gt := (best - k) >> 63
+				best ^= (best ^ k) & gt
+				bp ^= (bp ^ int(hp[iy*Wo+ox])) & gt
+			}
+			out[oy*Wo+ox], idx[oy*Wo+ox] = in[bp], int32(bp)
+		}
+	}
+}
+
+// maxPlaneScalar is maxPlane by direct float comparisons, for planes that
+// hold a NaN.
+func (t *poolTask) maxPlaneScalar(in, out []float32, idx []int32) {
 	for oy := 0; oy < t.Ho; oy++ {
 		y0, y1 := t.window(oy, t.H)
 		for ox := 0; ox < t.Wo; ox++ {
@@ -116,6 +173,9 @@ func (b *Backend) pooling(op string, kind poolKind, in, out *Tensor, idx []int32
 	*t = poolTask{kind: kind, in: in.data, out: out.data, idx: idx,
 		H: h, W: w, Ho: p.OutSize(h), Wo: p.OutSize(w), k: p.Kernel, stride: p.Stride, pad: p.Pad,
 		planes: n * c, pb: max(1, grain/(h*w))}
+	if kind == maxFwd {
+		t.keys = growI32(&b.ws.poolKeys, 2*items(t.planes, t.pb)*h*t.Wo)
+	}
 	b.workers.do(items(t.planes, t.pb), t)
 	*t = poolTask{}
 }

@@ -36,7 +36,7 @@ const winoMinChannels = 32
 // winoCap bounds, in float32s, each per-chunk Winograd buffer (transformed
 // inputs, transformed outputs or gradients); the batch is processed in chunks
 // of as many samples as fit.
-const winoCap = 1 << 23
+const winoCap = 1 << 24
 
 // winoSkew pads the distance between the 16 matrices of a transformed
 // array by one cache line: matrix sizes are usually multiples of 4 KiB, and
@@ -128,14 +128,16 @@ func (b *Backend) winograd(g *convGeom) (winoGeom, bool) {
 }
 
 // chunk is the number of samples per Winograd chunk when the widest
-// per-chunk buffer has rows channels: as many as fit winoCap, at most limit
-// (when limit > 0).
+// per-chunk buffer has rows channels: the batch is cut into as few chunks as
+// fit winoCap, of equal size but the last (so the 16 products stay wide), at
+// most limit samples each (when limit > 0).
 func (w *winoGeom) chunk(rows, limit int) int {
 	n := max(1, min(w.B, winoCap/max(1, 16*rows*w.tp)))
 	if limit > 0 {
 		n = min(n, limit)
 	}
-	return n
+	chunks := (w.B + n - 1) / n
+	return (w.B + chunks - 1) / chunks
 }
 
 // tables fills the padded-plane index tables: rows[py] is the input row at

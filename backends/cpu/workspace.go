@@ -29,6 +29,7 @@ type workspace struct {
 	winoM     []float32 // products or transformed output-side tiles [16][rows][T]
 	winoAcc   []float32 // accumulated weight-side products [16][m][C]
 	winoPad   []float32 // one padded plane per Winograd tile item
+	poolKeys  []int32   // max-pool row-pass keys and positions per item
 
 	// tasks
 	ew      ewTask
