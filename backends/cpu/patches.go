@@ -15,7 +15,7 @@ func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c 
 	switch {
 	case wino:
 		nb = wg.chunk(max(g.C, m), b.chunk)
-		acc = grow32(&b.ws.winoAcc, 16*winoStride(m, g.C))
+		acc = grow32(&b.ws.winoAcc, m*winoLayoutOf(g.C).row)
 	case !g.dense:
 		col = grow32(&b.ws.colBuf, g.CKK*nb*g.P)
 	}

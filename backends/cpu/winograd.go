@@ -38,15 +38,24 @@ const winoMinChannels = 32
 // of as many samples as fit.
 const winoCap = 1 << 24
 
-// winoSkew pads the distance between the 16 matrices of a transformed
-// array by one cache line: matrix sizes are usually multiples of 4 KiB, and
-// the transforms read or write all 16 at once, which would otherwise map
-// every stream onto the same cache sets.
+// winoLayout addresses a transformed array: 16 matrices [rows][cols], the
+// ξ-th being the operand of the ξ-th product, interleaved by rows — element
+// (ξ, r, c) lies at r·row + ξ·xi + c — so the 16 values a tile transform
+// reads or writes for one row are a few KiB apart rather than a whole
+// matrix apart, and each matrix is an ordinary strided operand (leading
+// dimension row) for the GEMM. xi exceeds cols by winoSkew, one cache line,
+// since cols is often a multiple of 1 KiB and the 16 streams would otherwise
+// share cache sets.
+type winoLayout struct{ xi, row int }
+
+// winoSkew is the padding, in float32s, after each row of a matrix.
 const winoSkew = 16
 
-// winoStride is the distance, in float32s, between consecutive ξ matrices of
-// a [16][rows][cols] transformed array.
-func winoStride(rows, cols int) int { return rows*cols + winoSkew }
+// winoLayoutOf is the layout of matrices with cols columns.
+func winoLayoutOf(cols int) winoLayout {
+	xi := cols + winoSkew
+	return winoLayout{xi: xi, row: 16 * xi}
+}
 
 // String is the algorithm's name as ParseConvAlgorithm accepts it.
 func (a ConvAlgorithm) String() string {
@@ -173,11 +182,13 @@ func (b *Backend) tileTask(t *winoTask, n, channels int) {
 }
 
 // winoWeights transforms every 3×3 kernel of w [K, C, 3, 3] into U
-// ([16][K][C], U[ξ] the A operand of the ξ-th product).
+// (16 matrices [K][C] in winoLayoutOf(C), U[ξ] the A operand of the ξ-th
+// product).
 func (b *Backend) winoWeights(g *winoGeom, w []float32) []float32 {
-	u := grow32(&b.ws.winoU, 16*winoStride(g.K, g.C))
+	l := winoLayoutOf(g.C)
+	u := grow32(&b.ws.winoU, g.K*l.row)
 	t := &b.ws.wino
-	*t = winoTask{kind: winoWeightKind, g: *g, src: w, dst: u, xs: winoStride(g.K, g.C), cb: max(1, grain/(16*g.C))}
+	*t = winoTask{kind: winoWeightKind, g: *g, src: w, dst: u, lay: l, cb: max(1, grain/(16*g.C))}
 	b.workers.do(items(g.K, t.cb), t)
 	*t = winoTask{}
 	return u
@@ -189,19 +200,19 @@ func (b *Backend) winoWeights(g *winoGeom, w []float32) []float32 {
 func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
 	u := b.winoWeights(g, w)
 	nb := g.chunk(max(g.C, g.K), b.chunk)
-	us := winoStride(g.K, g.C)
-	v := grow32(&b.ws.winoV, 16*winoStride(g.C, nb*g.tp))
-	m := grow32(&b.ws.winoM, 16*winoStride(g.K, nb*g.tp))
+	ul := winoLayoutOf(g.C)
+	v := grow32(&b.ws.winoV, g.C*winoLayoutOf(nb*g.tp).row)
+	m := grow32(&b.ws.winoM, g.K*winoLayoutOf(nb*g.tp).row)
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		T := n * g.tp
-		vs, ms := winoStride(g.C, T), winoStride(g.K, T)
+		tl := winoLayoutOf(T)
 		b.winoInputs(g, x, b0, n, v)
 		for xi := 0; xi < 16; xi++ {
-			b.mm.Sgemm(false, false, g.K, T, g.C, 1, u[xi*us:], g.C, v[xi*vs:], T, 0, m[xi*ms:], T)
+			b.mm.Sgemm(false, false, g.K, T, g.C, 1, u[xi*ul.xi:], ul.row, v[xi*tl.xi:], tl.row, 0, m[xi*tl.xi:], tl.row)
 		}
 		t := &b.ws.wino
-		*t = winoTask{kind: winoOutputKind, g: *g, src: m, dst: y, bias: bias, b0: b0, T: T, xs: ms}
+		*t = winoTask{kind: winoOutputKind, g: *g, src: m, dst: y, bias: bias, b0: b0, T: T, lay: tl}
 		b.tileTask(t, n, g.K)
 		b.workers.do(n*t.nblk, t)
 		*t = winoTask{}
@@ -214,19 +225,19 @@ func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
 func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
 	u := b.winoWeights(g, w)
 	nb := g.chunk(max(g.C, g.K), b.chunk)
-	us := winoStride(g.K, g.C)
-	z := grow32(&b.ws.winoM, 16*winoStride(g.K, nb*g.tp))
-	d := grow32(&b.ws.winoV, 16*winoStride(g.C, nb*g.tp))
+	ul := winoLayoutOf(g.C)
+	z := grow32(&b.ws.winoM, g.K*winoLayoutOf(nb*g.tp).row)
+	d := grow32(&b.ws.winoV, g.C*winoLayoutOf(nb*g.tp).row)
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		T := n * g.tp
-		zs, ds := winoStride(g.K, T), winoStride(g.C, T)
+		tl := winoLayoutOf(T)
 		b.winoOutputGrads(g, dy[b0*g.K*g.P:], g.K*g.P, g.P, g.K, n, z)
 		for xi := 0; xi < 16; xi++ {
-			b.mm.Sgemm(true, false, g.C, T, g.K, 1, u[xi*us:], g.C, z[xi*zs:], T, 0, d[xi*ds:], T)
+			b.mm.Sgemm(true, false, g.C, T, g.K, 1, u[xi*ul.xi:], ul.row, z[xi*tl.xi:], tl.row, 0, d[xi*tl.xi:], tl.row)
 		}
 		t := &b.ws.wino
-		*t = winoTask{kind: winoInputGradKind, g: *g, src: d, dst: dx, b0: b0, T: T, xs: ds}
+		*t = winoTask{kind: winoInputGradKind, g: *g, src: d, dst: dx, b0: b0, T: T, lay: tl}
 		b.tileTask(t, n, g.C)
 		b.workers.do(n*t.nblk, t)
 		*t = winoTask{}
@@ -234,46 +245,46 @@ func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
 }
 
 // winoProductChunk adds one chunk's Winograd weight-side product to
-// acc ([16][m][C]): Z = A L Aᵀ for the chunk's left operand l ([m, n·P],
+// acc (16 matrices [m][C] in winoLayoutOf(C)): Z = A L Aᵀ for the chunk's left operand l ([m, n·P],
 // leading dimension ld; δ and/or the Hebbian y), V = Bᵀ d B for its input
 // tiles, acc[ξ] = beta·acc[ξ] + Z[ξ]·V[ξ]ᵀ.
 func (b *Backend) winoProductChunk(g *winoGeom, x []float32, b0, n int, l []float32, ld, m int, beta float32, acc []float32) {
 	T := n * g.tp
-	vs, zs, as := winoStride(g.C, T), winoStride(m, T), winoStride(m, g.C)
-	v := grow32(&b.ws.winoV, 16*vs)
-	z := grow32(&b.ws.winoM, 16*zs)
+	tl, al := winoLayoutOf(T), winoLayoutOf(g.C)
+	v := grow32(&b.ws.winoV, g.C*tl.row)
+	z := grow32(&b.ws.winoM, m*tl.row)
 	b.winoInputs(g, x, b0, n, v)
 	b.winoOutputGrads(g, l, g.P, ld, m, n, z)
 	for xi := 0; xi < 16; xi++ {
-		b.mm.Sgemm(false, true, m, g.C, T, 1, z[xi*zs:], T, v[xi*vs:], T, beta, acc[xi*as:], g.C)
+		b.mm.Sgemm(false, true, m, g.C, T, 1, z[xi*tl.xi:], tl.row, v[xi*tl.xi:], tl.row, beta, acc[xi*al.xi:], al.row)
 	}
 }
 
 // winoWeightGrads writes the kernel gradients Gᵀ acc G of the accumulated
-// products acc ([16][m][C]) into c ([m, C·9]).
+// products acc (16 matrices [m][C] in winoLayoutOf(C)) into c ([m, C·9]).
 func (b *Backend) winoWeightGrads(g *winoGeom, acc []float32, m int, c []float32) {
 	t := &b.ws.wino
-	*t = winoTask{kind: winoWeightGradKind, g: *g, src: acc, dst: c, m: m, xs: winoStride(m, g.C), cb: max(1, grain/(16*g.C))}
+	*t = winoTask{kind: winoWeightGradKind, g: *g, src: acc, dst: c, m: m, lay: winoLayoutOf(g.C), cb: max(1, grain/(16*g.C))}
 	b.workers.do(items(m, t.cb), t)
 	*t = winoTask{}
 }
 
 // winoInputs writes the transformed input tiles Bᵀ d B of samples
-// b0..b0+n−1 of x into v ([16][C][n·tp]).
+// b0..b0+n−1 of x into v (16 matrices [C][n·tp] in winoLayoutOf(n·tp)).
 func (b *Backend) winoInputs(g *winoGeom, x []float32, b0, n int, v []float32) {
 	t := &b.ws.wino
-	*t = winoTask{kind: winoInputKind, g: *g, src: x, dst: v, b0: b0, T: n * g.tp, xs: winoStride(g.C, n*g.tp)}
+	*t = winoTask{kind: winoInputKind, g: *g, src: x, dst: v, b0: b0, T: n * g.tp, lay: winoLayoutOf(n * g.tp)}
 	b.tileTask(t, n, g.C)
 	b.workers.do(n*t.nblk, t)
 	*t = winoTask{}
 }
 
 // winoOutputGrads writes the transformed 2×2 tiles A g Aᵀ of m rows of
-// output-side values into z ([16][m][n·tp]); value (row r, sample s,
+// output-side values into z (16 matrices [m][n·tp] in winoLayoutOf(n·tp)); value (row r, sample s,
 // position p) is src[s·sampleLD + r·rowLD + p].
 func (b *Backend) winoOutputGrads(g *winoGeom, src []float32, sampleLD, rowLD, m, n int, z []float32) {
 	t := &b.ws.wino
-	*t = winoTask{kind: winoOutputGradKind, g: *g, src: src, dst: z, T: n * g.tp, xs: winoStride(m, n*g.tp), m: m, sampleLD: sampleLD, rowLD: rowLD}
+	*t = winoTask{kind: winoOutputGradKind, g: *g, src: src, dst: z, T: n * g.tp, lay: winoLayoutOf(n * g.tp), m: m, sampleLD: sampleLD, rowLD: rowLD}
 	b.tileTask(t, n, m)
 	b.workers.do(n*t.nblk, t)
 	*t = winoTask{}

@@ -13,8 +13,9 @@ const (
 )
 
 // winoTask runs one Winograd transform over a chunk of samples. Transformed
-// tiles live in [16][rows][T] arrays (T = n·tp tiles of the chunk, tile
-// column s·tp + ty·tw + tx). Tile items are one sample and a block of cb
+// tiles live in 16 matrices [rows][T] laid out by lay (T = n·tp tiles of the
+// chunk, tile column s·tp + ty·tw + tx); transformed kernels in 16 matrices
+// [rows][C]. Tile items are one sample and a block of cb
 // channels (nblk blocks per sample); weight items are a block of cb kernel
 // rows. No two items write the same memory — the input gradient's
 // overlapping tiles of one plane stay in one item and are added in tile
@@ -26,7 +27,7 @@ type winoTask struct {
 	bias       []float32 // output: [K] or nil
 	b0         int       // first sample of the chunk (x, y, dx indexing)
 	T          int       // tiles in the chunk
-	xs         int       // distance between the 16 transformed matrices (winoStride)
+	lay        winoLayout
 	m          int       // rows of output-side values / weight-side products
 	sampleLD   int       // output-grad: source stride between samples
 	rowLD      int       // output-grad: source stride between rows
@@ -79,7 +80,7 @@ func streams(buf []float32, xs, off, n int) (s [16][]float32) {
 // whose 4×4 windows at even offsets are the tiles.
 func (t *winoTask) inputs(s, blk int, pad []float32) {
 	g := &t.g
-	C, T, plane, pw := g.C, t.T, g.H*g.W, 2*g.tw+2
+	C, plane, pw := g.C, g.H*g.W, 2*g.tw+2
 	for c := blk * t.cb; c < min(C, (blk+1)*t.cb); c++ {
 		xp := t.src[((t.b0+s)*C+c)*plane : ((t.b0+s)*C+c+1)*plane]
 		for py, iy := range t.rows {
@@ -97,7 +98,7 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 				}
 			}
 		}
-		v := streams(t.dst, t.xs, c*T+s*g.tp, g.tp)
+		v := streams(t.dst, t.lay.xi, c*t.lay.row+s*g.tp, g.tp)
 		for ty := 0; ty < g.th; ty++ {
 			o := 2 * ty * pw
 			r0, r1, r2, r3 := pad[o:o+pw], pad[o+pw:o+2*pw], pad[o+2*pw:o+3*pw], pad[o+3*pw:o+4*pw]
@@ -120,14 +121,14 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 // outputs writes the output tiles of sample s, channel block blk.
 func (t *winoTask) outputs(s, blk int) {
 	g := &t.g
-	K, T, Wo := g.K, t.T, g.Wo
+	K, Wo := g.K, g.Wo
 	for k := blk * t.cb; k < min(K, (blk+1)*t.cb); k++ {
 		yp := t.dst[((t.b0+s)*K+k)*g.P : ((t.b0+s)*K+k+1)*g.P]
 		var bias float32
 		if t.bias != nil {
 			bias = t.bias[k]
 		}
-		m := streams(t.src, t.xs, k*T+s*g.tp, g.tp)
+		m := streams(t.src, t.lay.xi, k*t.lay.row+s*g.tp, g.tp)
 		for ty := 0; ty < g.th; ty++ {
 			oy := 2 * ty
 			y0, y1 := yp[oy*Wo:(oy+1)*Wo], []float32(nil)
@@ -162,11 +163,11 @@ func (t *winoTask) outputs(s, blk int) {
 // pad holds the two source rows of a tile row, zero-extended to 2·tw.
 func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 	g := &t.g
-	T, Wo, w2 := t.T, g.Wo, 2*g.tw
+	Wo, w2 := g.Wo, 2*g.tw
 	ra, rb := pad[:w2], pad[w2:2*w2]
 	for r := blk * t.cb; r < min(t.m, (blk+1)*t.cb); r++ {
 		src := t.src[s*t.sampleLD+r*t.rowLD:]
-		z := streams(t.dst, t.xs, r*T+s*g.tp, g.tp)
+		z := streams(t.dst, t.lay.xi, r*t.lay.row+s*g.tp, g.tp)
 		for ty := 0; ty < g.th; ty++ {
 			oy := 2 * ty
 			a, b := src[oy*Wo:(oy+1)*Wo], []float32(nil)
@@ -198,10 +199,10 @@ func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 // input it mirrors; a zero border is dropped).
 func (t *winoTask) inputGrads(s, blk int, pad []float32) {
 	g := &t.g
-	C, T, plane, pw := g.C, t.T, g.H*g.W, 2*g.tw+2
+	C, plane, pw := g.C, g.H*g.W, 2*g.tw+2
 	for c := blk * t.cb; c < min(C, (blk+1)*t.cb); c++ {
 		clear(pad)
-		m := streams(t.src, t.xs, c*T+s*g.tp, g.tp)
+		m := streams(t.src, t.lay.xi, c*t.lay.row+s*g.tp, g.tp)
 		for ty := 0; ty < g.th; ty++ {
 			o := 2 * ty * pw
 			r0, r1, r2, r3 := pad[o:o+pw], pad[o+pw:o+2*pw], pad[o+2*pw:o+3*pw], pad[o+3*pw:o+4*pw]
@@ -251,7 +252,7 @@ func (t *winoTask) weights(blk int) {
 		for c := 0; c < C; c++ {
 			u := winoWeight(t.src[(k*C+c)*9:])
 			for xi, e := range u {
-				t.dst[xi*t.xs+k*C+c] = e
+				t.dst[k*t.lay.row+xi*t.lay.xi+c] = e
 			}
 		}
 	}
@@ -265,7 +266,7 @@ func (t *winoTask) weightGrads(blk int) {
 		for c := 0; c < C; c++ {
 			var m [16]float32
 			for xi := range m {
-				m[xi] = t.src[xi*t.xs+r*C+c]
+				m[xi] = t.src[r*t.lay.row+xi*t.lay.xi+c]
 			}
 			winoWeightGrad(&m, t.dst[(r*C+c)*9:])
 		}
