@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
 
@@ -13,14 +14,21 @@ import (
 // BenchmarkDeepHebbStep times one whole DeepHebb training step (forward,
 // eligibility, loss, credit, plasticity) at batch 64 on the cpu backend, the
 // configuration `ghl bench` compares with PyTorch. Reports images/s and
-// GFLOP/s counted by network.StepFLOPs. Profile with
+// GFLOP/s counted by network.StepFLOPs; GHLSIM_CPU_CONV selects the
+// convolution algorithm as for the registered backend. Profile with
 // `go test -run X -bench DeepHebbStep -cpuprofile cpu.out ./network/`.
 func BenchmarkDeepHebbStep(b *testing.B) {
 	for _, width := range []float64{1, 0.25} {
 		for _, rule := range []string{"ghl", "bp"} {
 			b.Run(fmt.Sprintf("w%g/%s", width, rule), func(b *testing.B) {
 				const batchSize = 64
-				n := network.New(cpu.New(runtime.NumCPU()), batchSize, 1)
+				be := cpu.New(runtime.NumCPU())
+				conv, err := cpu.ParseConvAlgorithm(os.Getenv("GHLSIM_CPU_CONV"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				be.SetConvAlgorithm(conv)
+				n := network.New(be, batchSize, 1)
 				if err := network.BuildArch(n, "deephebb", network.ArchOptions{C: 3, H: 32, W: 32, Classes: 10, Width: width}); err != nil {
 					b.Fatal(err)
 				}

@@ -164,6 +164,10 @@ func (t *winoTask) outputs(s, blk int) {
 func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 	g := &t.g
 	Wo, w2 := g.Wo, 2*g.tw
+	if winoAsm && g.Ho%2 == 0 && (Wo%16 == 0 || (Wo == 8 && g.Ho%4 == 0)) {
+		t.outputGradsAVX2(s, blk)
+		return
+	}
 	ra, rb := pad[:w2], pad[w2:2*w2]
 	for r := blk * t.cb; r < min(t.m, (blk+1)*t.cb); r++ {
 		src := t.src[s*t.sampleLD+r*t.rowLD:]
@@ -189,6 +193,25 @@ func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 				z[8][tt], z[9][tt], z[10][tt], z[11][tt] = a4(c20, c21)
 				z[12][tt], z[13][tt], z[14][tt], z[15][tt] = a4(c30, c31)
 			}
+		}
+	}
+}
+
+// outputGradsAVX2 is outputGrads by the AVX2 kernel, for even extents
+// with 8 tiles per vector: a tile row of 16·k columns, or two tile rows of
+// an 8-column plane.
+func (t *winoTask) outputGradsAVX2(s, blk int) {
+	g := &t.g
+	Wo, xi := g.Wo, t.lay.xi
+	for r := blk * t.cb; r < min(t.m, (blk+1)*t.cb); r++ {
+		src := t.src[s*t.sampleLD+r*t.rowLD:][:g.P]
+		z := t.dst[r*t.lay.row+s*g.tp:][:15*xi+g.tp] // every stream in bounds
+		if Wo == 8 {
+			winoOutGradAVX2(g.th/2, &src[0], Wo, 2*Wo, 4*Wo, &z[0], xi)
+			continue
+		}
+		for ty := 0; ty < g.th; ty++ {
+			winoOutGradAVX2(g.tw/8, &src[2*ty*Wo], Wo, 8, 16, &z[ty*g.tw], xi)
 		}
 	}
 }

@@ -179,3 +179,50 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 		}
 	}
 }
+
+// TestWinogradAsmMatchesPortable runs the Winograd convolutions with the
+// AVX2 transform kernels and with the portable loops on plane sizes that
+// take the kernels (8×8, 16×16, 32×32) and one that does not (6×6), and
+// requires bit-identical results.
+func TestWinogradAsmMatchesPortable(t *testing.T) {
+	if !winoAsm {
+		t.Skip("no assembly Winograd transforms in this build or on this CPU")
+	}
+	defer func(v bool) { winoAsm = v }(winoAsm)
+	for _, hw := range []int{8, 16, 32, 6} {
+		p := backends.ConvParams{Stride: 1, Pad: 1}
+		run := func(asm bool) [][]float32 {
+			winoAsm = asm
+			b := New(2)
+			defer b.Close()
+			b.SetConvAlgorithm(ConvWinograd)
+			rnd := func(s backends.Shape, seed uint64) backends.Tensor {
+				tt := b.Alloc(s)
+				r := rand.New(rand.NewPCG(seed, 1))
+				for i, d := 0, tensorOf(tt).data; i < len(d); i++ {
+					d[i] = float32(r.NormFloat64())
+				}
+				return tt
+			}
+			xs, ws, ys := backends.Shape{3, 5, hw, hw}, backends.Shape{7, 5, 3, 3}, backends.Shape{3, 7, hw, hw}
+			x, w, dy := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3)
+			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
+			b.Conv2D(y, x, w, nil, p)
+			b.Conv2DBackwardData(dx, dy, w, p)
+			b.Conv2DBackwardWeightHebb(dw, nil, h, x, dy, y, w, backends.OjaParams{TInv: 1, Conv: p})
+			var out [][]float32
+			for _, tt := range []backends.Tensor{y, dx, dw, h} {
+				out = append(out, append([]float32(nil), tensorOf(tt).data...))
+			}
+			return out
+		}
+		want, got := run(false), run(true)
+		for i := range want {
+			for j := range want[i] {
+				if math.Float32bits(want[i][j]) != math.Float32bits(got[i][j]) {
+					t.Fatalf("%d×%d: result %d differs at %d: asm %g, portable %g", hw, hw, i, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+}

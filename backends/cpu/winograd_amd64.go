@@ -1,0 +1,20 @@
+//go:build amd64 && !purego
+
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+// winoAsm reports whether the AVX2 Winograd transform kernels run; tests
+// turn it off to compare them with the portable loops, which they match
+// bit for bit (both are the same sequence of float32 additions,
+// subtractions and sign flips).
+var winoAsm = cpu.X86.HasAVX2
+
+// winoOutGradAVX2 transforms n groups of 8 output-side 2×2 tiles, Z = A g Aᵀ
+// (winograd_amd64.s). Group k reads the tiles whose top-left values are the
+// even columns of a + k·step (tiles 0–3) and a + k·step + hi (tiles 4–7),
+// their second rows wo floats below, and writes the 16 transformed values
+// of its tiles to z + ξ·xs + 8k.
+//
+//go:noescape
+func winoOutGradAVX2(n int, a *float32, wo, hi, step int, z *float32, xs int)
