@@ -18,3 +18,12 @@ var winoAsm = cpu.X86.HasAVX2
 //
 //go:noescape
 func winoOutGradAVX2(n int, a *float32, wo, hi, step int, z *float32, xs int)
+
+// winoOutputAVX2 transforms n groups of 8 tiles back to 2×2 output tiles,
+// Y = Aᵀ M A + bias (winograd_amd64.s). Group k reads the 16 streams at
+// m + ξ·xs + 8k and writes tiles 0–3 interleaved into the 8 floats at
+// y + k·step, tiles 4–7 at y + k·step + hi, their second rows wo floats
+// below.
+//
+//go:noescape
+func winoOutputAVX2(n int, m *float32, xs int, y *float32, wo, hi, step int, bias float32)

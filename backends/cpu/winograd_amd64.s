@@ -85,3 +85,91 @@ loop:
 
 done:
 	RET
+
+// AT4(a, b, c, d, p, q) computes at4(a, b, c, d) = ((a+b)+c, (b−c)−d)
+// into p and q from four loaded vectors.
+#define AT4(a, b, c, d, p, q) \
+	VADDPS b, a, p \
+	VADDPS c, p, p \
+	VSUBPS c, b, q \
+	VSUBPS d, q, q
+
+// func winoOutputAVX2(n int, m *float32, xs int, y *float32, wo, hi, step int, bias float32)
+TEXT ·winoOutputAVX2(SB), NOSPLIT, $0-60
+	MOVQ n+0(FP), CX
+	TESTQ CX, CX
+	JLE  outdone
+	MOVQ m+8(FP), DX
+	MOVQ xs+16(FP), R11
+	SHLQ $2, R11
+	MOVQ y+24(FP), DI
+	MOVQ wo+32(FP), R8
+	SHLQ $2, R8
+	MOVQ hi+40(FP), R9
+	SHLQ $2, R9
+	MOVQ step+48(FP), R10
+	SHLQ $2, R10
+	VBROADCASTSS bias+56(FP), Y14
+	LEAQ (R11)(R11*2), R12
+	LEAQ (DX)(R11*4), R13
+	LEAQ (R13)(R11*4), R14
+	LEAQ (R14)(R11*4), R15
+
+outloop:
+	// Aᵀ m by columns: column j is streams j, 4+j, 8+j, 12+j.
+	VMOVUPS (DX), Y0
+	VMOVUPS (R13), Y1
+	VMOVUPS (R14), Y2
+	VMOVUPS (R15), Y3
+	AT4(Y0, Y1, Y2, Y3, Y4, Y8)          // p0, q0
+	VMOVUPS (DX)(R11*1), Y0
+	VMOVUPS (R13)(R11*1), Y1
+	VMOVUPS (R14)(R11*1), Y2
+	VMOVUPS (R15)(R11*1), Y3
+	AT4(Y0, Y1, Y2, Y3, Y5, Y9)          // p1, q1
+	VMOVUPS (DX)(R11*2), Y0
+	VMOVUPS (R13)(R11*2), Y1
+	VMOVUPS (R14)(R11*2), Y2
+	VMOVUPS (R15)(R11*2), Y3
+	AT4(Y0, Y1, Y2, Y3, Y6, Y10)         // p2, q2
+	VMOVUPS (DX)(R12*1), Y0
+	VMOVUPS (R13)(R12*1), Y1
+	VMOVUPS (R14)(R12*1), Y2
+	VMOVUPS (R15)(R12*1), Y3
+	AT4(Y0, Y1, Y2, Y3, Y7, Y11)         // p3, q3
+
+	// A by rows, plus the bias: y00, y01 from p; y10, y11 from q.
+	AT4(Y4, Y5, Y6, Y7, Y0, Y1)
+	AT4(Y8, Y9, Y10, Y11, Y2, Y3)
+	VADDPS Y14, Y0, Y0
+	VADDPS Y14, Y1, Y1
+	VADDPS Y14, Y2, Y2
+	VADDPS Y14, Y3, Y3
+
+	// Interleave (y·0, y·1) pairs back into output rows: tiles 0–3 at y,
+	// tiles 4–7 at y + hi; the second output row wo floats below.
+	VUNPCKLPS  Y1, Y0, Y4
+	VUNPCKHPS  Y1, Y0, Y5
+	VPERM2F128 $0x20, Y5, Y4, Y6
+	VPERM2F128 $0x31, Y5, Y4, Y7
+	VMOVUPS    Y6, (DI)
+	VMOVUPS    Y7, (DI)(R9*1)
+	LEAQ       (DI)(R8*1), SI
+	VUNPCKLPS  Y3, Y2, Y4
+	VUNPCKHPS  Y3, Y2, Y5
+	VPERM2F128 $0x20, Y5, Y4, Y6
+	VPERM2F128 $0x31, Y5, Y4, Y7
+	VMOVUPS    Y6, (SI)
+	VMOVUPS    Y7, (SI)(R9*1)
+
+	ADDQ $32, DX
+	ADDQ $32, R13
+	ADDQ $32, R14
+	ADDQ $32, R15
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  outloop
+	VZEROUPPER
+
+outdone:
+	RET

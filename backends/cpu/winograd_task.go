@@ -122,6 +122,10 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 func (t *winoTask) outputs(s, blk int) {
 	g := &t.g
 	K, Wo := g.K, g.Wo
+	if winoAsm && g.Ho%2 == 0 && (Wo%16 == 0 || (Wo == 8 && g.Ho%4 == 0)) {
+		t.outputsAVX2(s, blk)
+		return
+	}
 	for k := blk * t.cb; k < min(K, (blk+1)*t.cb); k++ {
 		yp := t.dst[((t.b0+s)*K+k)*g.P : ((t.b0+s)*K+k+1)*g.P]
 		var bias float32
@@ -155,6 +159,28 @@ func (t *winoTask) outputs(s, blk int) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// outputsAVX2 is outputs by the AVX2 kernel, for the extents
+// outputGradsAVX2 takes.
+func (t *winoTask) outputsAVX2(s, blk int) {
+	g := &t.g
+	K, Wo, xi := g.K, g.Wo, t.lay.xi
+	for k := blk * t.cb; k < min(K, (blk+1)*t.cb); k++ {
+		yp := t.dst[((t.b0+s)*K+k)*g.P : ((t.b0+s)*K+k+1)*g.P]
+		var bias float32
+		if t.bias != nil {
+			bias = t.bias[k]
+		}
+		m := t.src[k*t.lay.row+s*g.tp:][:15*xi+g.tp] // every stream in bounds
+		if Wo == 8 {
+			winoOutputAVX2(g.th/2, &m[0], xi, &yp[0], Wo, 2*Wo, 4*Wo, bias)
+			continue
+		}
+		for ty := 0; ty < g.th; ty++ {
+			winoOutputAVX2(g.tw/8, &m[ty*g.tw], xi, &yp[2*ty*Wo], Wo, 8, 16, bias)
 		}
 	}
 }

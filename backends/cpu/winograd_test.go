@@ -205,9 +205,9 @@ func TestWinogradAsmMatchesPortable(t *testing.T) {
 				return tt
 			}
 			xs, ws, ys := backends.Shape{3, 5, hw, hw}, backends.Shape{7, 5, 3, 3}, backends.Shape{3, 7, hw, hw}
-			x, w, dy := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3)
+			x, w, dy, bias := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3), rnd(backends.Shape{7}, 4)
 			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
-			b.Conv2D(y, x, w, nil, p)
+			b.Conv2D(y, x, w, bias, p)
 			b.Conv2DBackwardData(dx, dy, w, p)
 			b.Conv2DBackwardWeightHebb(dw, nil, h, x, dy, y, w, backends.OjaParams{TInv: 1, Conv: p})
 			var out [][]float32
