@@ -27,3 +27,12 @@ func winoOutGradAVX2(n int, a *float32, wo, hi, step int, z *float32, xs int)
 //
 //go:noescape
 func winoOutputAVX2(n int, m *float32, xs int, y *float32, wo, hi, step int, bias float32)
+
+// winoInputAVX2 transforms n groups of 8 input tiles, V = Bᵀ d B
+// (winograd_amd64.s), from a padded plane with rows pw floats apart. Group
+// k's tiles 0–3 have their top-left corners at the even columns of
+// src + k·step, tiles 4–7 at src + k·step + hi; it writes the 16
+// transformed values of its tiles to z + ξ·xs + 8k.
+//
+//go:noescape
+func winoInputAVX2(n int, src *float32, pw, hi, step int, z *float32, xs int)

@@ -173,3 +173,94 @@ outloop:
 
 outdone:
 	RET
+
+// BT4(d0, d1, d2, d3, o0, o1, o2, o3) computes bt4(d0, d1, d2, d3) =
+// (d0−d2, d1+d2, d2−d1, d1−d3).
+#define BT4(d0, d1, d2, d3, o0, o1, o2, o3) \
+	VSUBPS d2, d0, o0 \
+	VADDPS d2, d1, o1 \
+	VSUBPS d1, d2, o2 \
+	VSUBPS d3, d1, o3
+
+// COLPAIR(off, slot) loads padded columns j+off/4 and j+off/4+1 of the four
+// tile rows (tiles 0–3 at SI, 4–7 at DI; row stride R8, R9 = 3 rows),
+// applies Bᵀ down each column and saves the two transformed columns to the
+// stack slots slot and slot+128 (row i at +32·i).
+#define COLPAIR(off, slot) \
+	VMOVUPS off(SI), Y0                              \
+	VMOVUPS off(DI), Y1                              \
+	EVENODD(Y0, Y1, Y2, Y6)                          \
+	VMOVUPS off(SI)(R8*1), Y0                        \
+	VMOVUPS off(DI)(R8*1), Y1                        \
+	EVENODD(Y0, Y1, Y3, Y7)                          \
+	VMOVUPS off(SI)(R8*2), Y0                        \
+	VMOVUPS off(DI)(R8*2), Y1                        \
+	EVENODD(Y0, Y1, Y4, Y8)                          \
+	VMOVUPS off(SI)(R9*1), Y0                        \
+	VMOVUPS off(DI)(R9*1), Y1                        \
+	EVENODD(Y0, Y1, Y5, Y9)                          \
+	BT4(Y2, Y3, Y4, Y5, Y10, Y11, Y12, Y13)          \
+	VMOVUPS Y10, slot(SP)                            \
+	VMOVUPS Y11, slot+32(SP)                         \
+	VMOVUPS Y12, slot+64(SP)                         \
+	VMOVUPS Y13, slot+96(SP)                         \
+	BT4(Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13)          \
+	VMOVUPS Y10, slot+128(SP)                        \
+	VMOVUPS Y11, slot+160(SP)                        \
+	VMOVUPS Y12, slot+192(SP)                        \
+	VMOVUPS Y13, slot+224(SP)
+
+// ROWOUT(i, base) applies B along transformed row i (columns in stack
+// slots 32·i, 128+32·i, 256+32·i, 384+32·i) and stores the four results to
+// the streams at base, base+xs, base+2xs, base+3xs.
+#define ROWOUT(i, base) \
+	VMOVUPS (32*i)(SP), Y0                  \
+	VMOVUPS (128+32*i)(SP), Y1              \
+	VMOVUPS (256+32*i)(SP), Y2              \
+	VMOVUPS (384+32*i)(SP), Y3              \
+	BT4(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)     \
+	VMOVUPS Y4, (base)                      \
+	VMOVUPS Y5, (base)(R11*1)               \
+	VMOVUPS Y6, (base)(R11*2)               \
+	VMOVUPS Y7, (base)(R12*1)
+
+// func winoInputAVX2(n int, src *float32, pw, hi, step int, z *float32, xs int)
+TEXT ·winoInputAVX2(SB), NOSPLIT, $512-56
+	MOVQ n+0(FP), CX
+	TESTQ CX, CX
+	JLE  indone
+	MOVQ src+8(FP), SI
+	MOVQ pw+16(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ hi+24(FP), DI
+	LEAQ (SI)(DI*4), DI
+	MOVQ step+32(FP), R10
+	SHLQ $2, R10
+	MOVQ z+40(FP), DX
+	MOVQ xs+48(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), R12
+	LEAQ (DX)(R11*4), R13
+	LEAQ (R13)(R11*4), R14
+	LEAQ (R14)(R11*4), R15
+
+inloop:
+	COLPAIR(0, 0)     // columns j, j+1 → slots 0, 128
+	COLPAIR(8, 256)   // columns j+2, j+3 → slots 256, 384
+	ROWOUT(0, DX)
+	ROWOUT(1, R13)
+	ROWOUT(2, R14)
+	ROWOUT(3, R15)
+	ADDQ $32, DX
+	ADDQ $32, R13
+	ADDQ $32, R14
+	ADDQ $32, R15
+	ADDQ R10, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  inloop
+	VZEROUPPER
+
+indone:
+	RET

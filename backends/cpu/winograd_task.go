@@ -90,13 +90,28 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 				continue
 			}
 			src := xp[int(iy)*g.W : int(iy+1)*g.W]
+			copy(dst[1:], src) // padded columns 1..W are the row itself
 			for px, ix := range t.cols {
+				if px > 0 && px <= g.W {
+					continue
+				}
 				if ix < 0 {
 					dst[px] = 0
 				} else {
 					dst[px] = src[ix]
 				}
 			}
+		}
+		if winoAsm && g.Ho%2 == 0 && (g.Wo%16 == 0 || (g.Wo == 8 && g.Ho%4 == 0)) {
+			z := t.dst[c*t.lay.row+s*g.tp:][:15*t.lay.xi+g.tp] // every stream in bounds
+			if g.Wo == 8 {
+				winoInputAVX2(g.th/2, &pad[0], pw, 2*pw, 4*pw, &z[0], t.lay.xi)
+				continue
+			}
+			for ty := 0; ty < g.th; ty++ {
+				winoInputAVX2(g.tw/8, &pad[2*ty*pw], pw, 8, 16, &z[ty*g.tw], t.lay.xi)
+			}
+			continue
 		}
 		v := streams(t.dst, t.lay.xi, c*t.lay.row+s*g.tp, g.tp)
 		for ty := 0; ty < g.th; ty++ {
