@@ -17,11 +17,19 @@ func exp32(x float32) float32 {
 	if kf < 0 {
 		k = int32(kf - 0.5)
 	}
+	// Every product is converted explicitly, which forbids the compiler to
+	// fuse it with the following addition (Go may fuse a*b+c when GOAMD64
+	// allows FMA): the AVX2 softmax kernel replicates these operations
+	// unfused, and the two must agree bit for bit.
 	n := float32(k)
-	r := x - n*0.693359375 // ln 2 in two parts
-	r -= n * -2.12194440e-4
-	p := ((((1.9875691500e-4*r+1.3981999507e-3)*r+8.3334519073e-3)*r+4.1665795894e-2)*r+1.6666665459e-1)*r + 5.0000001201e-1
-	return (p*r*r + r + 1) * math.Float32frombits(uint32(k+127)<<23)
+	r := x - float32(n*0.693359375) // ln 2 in two parts
+	r -= float32(n * -2.12194440e-4)
+	p := float32(1.9875691500e-4*r) + 1.3981999507e-3
+	p = float32(p*r) + 8.3334519073e-3
+	p = float32(p*r) + 4.1665795894e-2
+	p = float32(p*r) + 1.6666665459e-1
+	p = float32(p*r) + 5.0000001201e-1
+	return (float32(float32(p*r)*r) + r + 1) * math.Float32frombits(uint32(k+127)<<23)
 }
 
 // log32 is ln x in float32 for a positive normal finite x (Cephes logf:

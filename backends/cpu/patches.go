@@ -74,7 +74,7 @@ type leftTask struct {
 	l      []float32
 	part   []float64 // [n, K]: Σ_p y·u of each sample of the chunk
 	scr    []float32 // [n, 2P]: per-position maximum and 1/Σexp
-	win    []int32   // [n, P]: per-position winner (first argmax of u)
+	win    []int32   // [n, P]: per-position winner (first argmax of u), anti only
 	s      []float64 // [K]: Σ_{b,p} y·u so far
 }
 
@@ -102,27 +102,27 @@ func (t *leftTask) softmax(s, row0 int) {
 	u := t.u[(t.b0+s)*K*P : (t.b0+s+1)*K*P]
 	mx, inv := t.scr[2*s*P:(2*s+1)*P], t.scr[(2*s+1)*P:(2*s+2)*P]
 	win := t.win[s*P : (s+1)*P]
-	for p, v := range u[:P] {
-		mx[p], win[p] = t.tinv*v, 0
-	}
+	scaleRow(mx, u[:P], t.tinv)
 	for k := 1; k < K; k++ {
-		for p, v := range u[k*P : (k+1)*P] {
-			if e := t.tinv * v; e > mx[p] {
-				mx[p] = e
-			}
-			if v > u[int(win[p])*P+p] {
-				win[p] = int32(k)
+		scaleMax(mx, u[k*P:(k+1)*P], t.tinv)
+	}
+	if t.anti {
+		// The first argmax of u, tracking its value in inv (free until
+		// the exponentials below).
+		best := inv
+		copy(best, u[:P])
+		clear(win)
+		for k := 1; k < K; k++ {
+			for p, v := range u[k*P : (k+1)*P] {
+				if v > best[p] {
+					best[p], win[p] = v, int32(k)
+				}
 			}
 		}
 	}
 	clear(inv)
 	for k := 0; k < K; k++ {
-		lr := t.l[(row0+k)*t.ld+s*P : (row0+k)*t.ld+(s+1)*P]
-		for p, v := range u[k*P : (k+1)*P] {
-			e := exp32(t.tinv*v - mx[p])
-			lr[p] = e
-			inv[p] += e
-		}
+		expRow(t.l[(row0+k)*t.ld+s*P:(row0+k)*t.ld+(s+1)*P], inv, u[k*P:(k+1)*P], mx, t.tinv)
 	}
 	for p, v := range inv {
 		inv[p] = 1 / v

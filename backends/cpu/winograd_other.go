@@ -2,20 +2,12 @@
 
 package cpu
 
-// winoAsm is false: this build has no assembly Winograd transforms.
+// winoAsm is false: this build has no assembly Winograd transforms, and the
+// methods below are never called.
 var winoAsm = false
 
-// winoOutGradAVX2 is never called when winoAsm is false.
-func winoOutGradAVX2(n int, a *float32, wo, hi, step int, z *float32, xs int) {
-	panic("cpu: no assembly Winograd transforms in this build")
-}
+func (t *winoTask) outputGradsAVX2(s, blk int)         { panic(noWinoAsm) }
+func (t *winoTask) outputsAVX2(s, blk int)             { panic(noWinoAsm) }
+func (t *winoTask) inputsAVX2(s, c int, pad []float32) { panic(noWinoAsm) }
 
-// winoOutputAVX2 is never called when winoAsm is false.
-func winoOutputAVX2(n int, m *float32, xs int, y *float32, wo, hi, step int, bias float32) {
-	panic("cpu: no assembly Winograd transforms in this build")
-}
-
-// winoInputAVX2 is never called when winoAsm is false.
-func winoInputAVX2(n int, src *float32, pw, hi, step int, z *float32, xs int) {
-	panic("cpu: no assembly Winograd transforms in this build")
-}
+const noWinoAsm = "cpu: no assembly Winograd transforms in this build"

@@ -103,14 +103,7 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 			}
 		}
 		if winoAsm && g.Ho%2 == 0 && (g.Wo%16 == 0 || (g.Wo == 8 && g.Ho%4 == 0)) {
-			z := t.dst[c*t.lay.row+s*g.tp:][:15*t.lay.xi+g.tp] // every stream in bounds
-			if g.Wo == 8 {
-				winoInputAVX2(g.th/2, &pad[0], pw, 2*pw, 4*pw, &z[0], t.lay.xi)
-				continue
-			}
-			for ty := 0; ty < g.th; ty++ {
-				winoInputAVX2(g.tw/8, &pad[2*ty*pw], pw, 8, 16, &z[ty*g.tw], t.lay.xi)
-			}
+			t.inputsAVX2(s, c, pad)
 			continue
 		}
 		v := streams(t.dst, t.lay.xi, c*t.lay.row+s*g.tp, g.tp)
@@ -178,28 +171,6 @@ func (t *winoTask) outputs(s, blk int) {
 	}
 }
 
-// outputsAVX2 is outputs by the AVX2 kernel, for the extents
-// outputGradsAVX2 takes.
-func (t *winoTask) outputsAVX2(s, blk int) {
-	g := &t.g
-	K, Wo, xi := g.K, g.Wo, t.lay.xi
-	for k := blk * t.cb; k < min(K, (blk+1)*t.cb); k++ {
-		yp := t.dst[((t.b0+s)*K+k)*g.P : ((t.b0+s)*K+k+1)*g.P]
-		var bias float32
-		if t.bias != nil {
-			bias = t.bias[k]
-		}
-		m := t.src[k*t.lay.row+s*g.tp:][:15*xi+g.tp] // every stream in bounds
-		if Wo == 8 {
-			winoOutputAVX2(g.th/2, &m[0], xi, &yp[0], Wo, 2*Wo, 4*Wo, bias)
-			continue
-		}
-		for ty := 0; ty < g.th; ty++ {
-			winoOutputAVX2(g.tw/8, &m[ty*g.tw], xi, &yp[2*ty*Wo], Wo, 8, 16, bias)
-		}
-	}
-}
-
 // outputGrads transforms the output-side tiles of sample s, row block blk;
 // pad holds the two source rows of a tile row, zero-extended to 2·tw.
 func (t *winoTask) outputGrads(s, blk int, pad []float32) {
@@ -234,25 +205,6 @@ func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 				z[8][tt], z[9][tt], z[10][tt], z[11][tt] = a4(c20, c21)
 				z[12][tt], z[13][tt], z[14][tt], z[15][tt] = a4(c30, c31)
 			}
-		}
-	}
-}
-
-// outputGradsAVX2 is outputGrads by the AVX2 kernel, for even extents
-// with 8 tiles per vector: a tile row of 16·k columns, or two tile rows of
-// an 8-column plane.
-func (t *winoTask) outputGradsAVX2(s, blk int) {
-	g := &t.g
-	Wo, xi := g.Wo, t.lay.xi
-	for r := blk * t.cb; r < min(t.m, (blk+1)*t.cb); r++ {
-		src := t.src[s*t.sampleLD+r*t.rowLD:][:g.P]
-		z := t.dst[r*t.lay.row+s*g.tp:][:15*xi+g.tp] // every stream in bounds
-		if Wo == 8 {
-			winoOutGradAVX2(g.th/2, &src[0], Wo, 2*Wo, 4*Wo, &z[0], xi)
-			continue
-		}
-		for ty := 0; ty < g.th; ty++ {
-			winoOutGradAVX2(g.tw/8, &src[2*ty*Wo], Wo, 8, 16, &z[ty*g.tw], xi)
 		}
 	}
 }
