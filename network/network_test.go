@@ -260,7 +260,7 @@ func TestStepFLOPsDeepHebb(t *testing.T) {
 			if got := n.StepFLOPs() / 2; got != want {
 				t.Errorf("%s: %.0f FLOP per image, want %.0f", c.rule, got, want)
 			}
-			// Under auto, conv2 and conv3 (3×3, ≥ 32 channels, even extents)
+			// Under auto, conv2 and conv3 (3×3, ≥ 16 channels, even extents)
 			// run as Winograd F(2×2, 3×3): 16/36 of their direct products.
 			exec := want
 			if conv == cpu.ConvAuto {

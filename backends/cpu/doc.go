@@ -3,7 +3,7 @@
 // every other kernel is split over the same worker threads. It registers
 // itself as "cpu" in package backends.
 //
-// 3×3, stride-1, one-pixel-padded convolutions with at least 32 input and
+// 3×3, stride-1, one-pixel-padded convolutions with at least 16 input and
 // output channels (the DeepHebb, VGG and ResNet bodies) run instead as
 // Winograd F(2×2, 3×3) (Lavin & Gray 2016): 16 GEMMs over transformed tiles
 // do the work of the 36-tap direct products, 2.25× fewer multiplications,

@@ -94,7 +94,7 @@ func TestConvAutoSelection(t *testing.T) {
 		{mk(64, 64, 3, 1, 1), "y", "y", "3×3 s1 p1, 64→64"},
 		{mk(winoMinChannels, winoMinChannels, 3, 1, 1), "y", "y", "at the threshold"},
 		{mk(3, 96, 3, 1, 1), "n", "y", "3 input channels"},
-		{mk(64, 16, 3, 1, 1), "n", "y", "16 output channels"},
+		{mk(64, 8, 3, 1, 1), "n", "y", "8 output channels"},
 		{mk(64, 64, 3, 2, 1), "n", "n", "stride 2"},
 		{mk(64, 64, 3, 1, 0), "n", "n", "no padding"},
 		{mk(64, 64, 5, 1, 2), "n", "n", "5×5"},
