@@ -22,24 +22,30 @@ type poolTask struct {
 	kind           poolKind
 	in, out        []float32 // input-side (x or dx) and output-side (y or dy) tensors
 	idx            []int32   // argmax offset within the input plane, per output
-	keys           []int32   // max forward: per item, H×Wo row-pass keys then positions
+	keys           []int32   // max forward: per item, H×Wo row-pass keys, positions, a padded key row
+	vector         bool      // max forward: maxPlaneAVX2 applies
 	H, W, Ho, Wo   int
 	k, stride, pad int
 	planes, pb     int
 }
 
 func (t *poolTask) run(i int) {
-	var hk, hp []int32
+	var hk, hp, kr []int32
 	if t.kind == maxFwd {
-		n := t.H * t.Wo
-		hk, hp = t.keys[2*i*n:(2*i+1)*n], t.keys[(2*i+1)*n:(2*i+2)*n]
+		n := t.H*t.Wo*2 + t.W + 2
+		sc := t.keys[i*n : (i+1)*n]
+		hk, hp, kr = sc[:t.H*t.Wo], sc[t.H*t.Wo:2*t.H*t.Wo], sc[2*t.H*t.Wo:]
 	}
 	for pl := i * t.pb; pl < min(t.planes, (i+1)*t.pb); pl++ {
 		in := t.in[pl*t.H*t.W : (pl+1)*t.H*t.W]
 		out := t.out[pl*t.Ho*t.Wo : (pl+1)*t.Ho*t.Wo]
 		switch t.kind {
 		case maxFwd:
-			t.maxPlane(in, out, t.idx[pl*t.Ho*t.Wo:(pl+1)*t.Ho*t.Wo], hk, hp)
+			idx := t.idx[pl*t.Ho*t.Wo : (pl+1)*t.Ho*t.Wo]
+			if t.vector && t.maxPlaneAVX2(in, out, idx, hk, hp, kr) {
+				continue
+			}
+			t.maxPlane(in, out, idx, hk, hp)
 		case maxBwd:
 			clear(in)
 			for o, j := range t.idx[pl*t.Ho*t.Wo : (pl+1)*t.Ho*t.Wo] {
@@ -174,7 +180,8 @@ func (b *Backend) pooling(op string, kind poolKind, in, out *Tensor, idx []int32
 		H: h, W: w, Ho: p.OutSize(h), Wo: p.OutSize(w), k: p.Kernel, stride: p.Stride, pad: p.Pad,
 		planes: n * c, pb: max(1, grain/(h*w))}
 	if kind == maxFwd {
-		t.keys = growI32(&b.ws.poolKeys, 2*items(t.planes, t.pb)*h*t.Wo)
+		t.keys = growI32(&b.ws.poolKeys, items(t.planes, t.pb)*(2*h*t.Wo+w+2))
+		t.vector = poolAsm && p.Kernel == 4 && p.Stride == 2 && p.Pad == 1 && w == 2*t.Wo && t.Wo%8 == 0
 	}
 	b.workers.do(items(t.planes, t.pb), t)
 	*t = poolTask{}
