@@ -18,7 +18,7 @@ import (
 // as time.
 func BenchmarkConvAlgorithms(b *testing.B) {
 	for _, c := range []struct{ C, K, HW int }{
-		{16, 16, 16}, {16, 64, 16}, {24, 96, 16}, {32, 32, 16}, {32, 128, 8}, {48, 48, 16}, {96, 384, 16}, {384, 1536, 8},
+		{16, 16, 16}, {16, 64, 16}, {24, 96, 16}, {24, 96, 14}, {32, 32, 16}, {32, 128, 8}, {48, 48, 16}, {96, 384, 16}, {96, 384, 7}, {384, 1536, 8},
 	} {
 		for _, op := range []string{"fwd", "bwdData", "wgradHebb"} {
 			for _, algo := range []cpu.ConvAlgorithm{cpu.ConvIm2col, cpu.ConvWinograd} {

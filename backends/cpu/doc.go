@@ -4,7 +4,8 @@
 // itself as "cpu" in package backends.
 //
 // 3×3, stride-1, one-pixel-padded convolutions with at least 16 input and
-// output channels (the DeepHebb, VGG and ResNet bodies) run instead as
+// output channels on even planes 8 or a multiple of 16 wide (the DeepHebb,
+// VGG and ResNet bodies on 32×32 inputs) run instead as
 // Winograd F(2×2, 3×3) (Lavin & Gray 2016): 16 GEMMs over transformed tiles
 // do the work of the 36-tap direct products, 2.25× fewer multiplications,
 // for the forward pass, the input gradient and the weight-side products alike

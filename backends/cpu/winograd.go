@@ -17,8 +17,8 @@ type ConvAlgorithm int
 
 const (
 	// ConvAuto uses Winograd F(2×2, 3×3) where it measures faster than
-	// im2col (both channel counts at least winoMinChannels) and im2col
-	// elsewhere. The default.
+	// im2col (both channel counts at least winoMinChannels, planes whose
+	// tiles the vector transforms take) and im2col elsewhere. The default.
 	ConvAuto ConvAlgorithm = iota
 	// ConvIm2col uses im2col + GEMM for every convolution.
 	ConvIm2col
@@ -130,12 +130,22 @@ func (b *Backend) winograd(g *convGeom) (winoGeom, bool) {
 	if b.conv == ConvIm2col || g.dense || g.KH != 3 || g.KW != 3 || g.stride != 1 || g.pad != 1 {
 		return winoGeom{}, false
 	}
-	if b.conv == ConvAuto && (g.C < winoMinChannels || g.K < winoMinChannels) {
-		return winoGeom{}, false
-	}
 	w := winoGeom{convGeom: *g, th: (g.Ho + 1) / 2, tw: (g.Wo + 1) / 2}
 	w.tp = w.th * w.tw
+	if b.conv == ConvAuto && (g.C < winoMinChannels || g.K < winoMinChannels || !w.vectorTiles()) {
+		return winoGeom{}, false
+	}
 	return w, true
+}
+
+// vectorTiles reports whether the tile transforms run 8 tiles at a time
+// (winograd_amd64.s): even extents, with a multiple of 16 output columns or
+// exactly 8 (two tile rows per vector, so a multiple of 4 rows). ConvAuto
+// requires it: elsewhere (14×14, odd 7×7 with its overhanging tiles) the
+// scalar transforms and wasted tile work cancel Winograd's gain
+// (BenchmarkConvAlgorithms: 0.8–1.2× of im2col).
+func (w *winoGeom) vectorTiles() bool {
+	return w.Ho%2 == 0 && (w.Wo%16 == 0 || (w.Wo == 8 && w.Ho%4 == 0))
 }
 
 // chunk is the number of samples per Winograd chunk when the widest

@@ -102,7 +102,7 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 				}
 			}
 		}
-		if winoAsm && g.Ho%2 == 0 && (g.Wo%16 == 0 || (g.Wo == 8 && g.Ho%4 == 0)) {
+		if winoAsm && g.vectorTiles() {
 			t.inputsAVX2(s, c, pad)
 			continue
 		}
@@ -130,7 +130,7 @@ func (t *winoTask) inputs(s, blk int, pad []float32) {
 func (t *winoTask) outputs(s, blk int) {
 	g := &t.g
 	K, Wo := g.K, g.Wo
-	if winoAsm && g.Ho%2 == 0 && (Wo%16 == 0 || (Wo == 8 && g.Ho%4 == 0)) {
+	if winoAsm && g.vectorTiles() {
 		t.outputsAVX2(s, blk)
 		return
 	}
@@ -176,7 +176,7 @@ func (t *winoTask) outputs(s, blk int) {
 func (t *winoTask) outputGrads(s, blk int, pad []float32) {
 	g := &t.g
 	Wo, w2 := g.Wo, 2*g.tw
-	if winoAsm && g.Ho%2 == 0 && (Wo%16 == 0 || (Wo == 8 && g.Ho%4 == 0)) {
+	if winoAsm && g.vectorTiles() {
 		t.outputGradsAVX2(s, blk)
 		return
 	}

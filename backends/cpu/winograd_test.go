@@ -78,13 +78,20 @@ func TestWinogradTile(t *testing.T) {
 
 // TestConvAutoSelection: ConvAuto takes Winograd exactly for 3×3, stride-1,
 // one-pixel-padded convolutions with at least winoMinChannels input and
-// output channels; ConvWinograd for every such geometry; ConvIm2col never.
+// output channels on planes the vector transforms take; ConvWinograd for
+// every such geometry; ConvIm2col never.
 func TestConvAutoSelection(t *testing.T) {
 	mk := func(c, k, kh, stride, pad int) *convGeom {
 		x, w := &Tensor{shape: backends.Shape{2, c, 8, 8}}, &Tensor{shape: backends.Shape{k, c, kh, kh}}
 		p := backends.ConvParams{Stride: stride, Pad: pad}
 		y := &Tensor{shape: backends.Shape{2, k, p.OutSize(8, kh), p.OutSize(8, kh)}}
 		g := geom("test", x, w, y, p)
+		return &g
+	}
+	mkHW := func(c, k, hw int) *convGeom {
+		x, w := &Tensor{shape: backends.Shape{2, c, hw, hw}}, &Tensor{shape: backends.Shape{k, c, 3, 3}}
+		y := &Tensor{shape: backends.Shape{2, k, hw, hw}}
+		g := geom("test", x, w, y, backends.ConvParams{Stride: 1, Pad: 1})
 		return &g
 	}
 	cases := []struct {
@@ -95,6 +102,9 @@ func TestConvAutoSelection(t *testing.T) {
 		{mk(winoMinChannels, winoMinChannels, 3, 1, 1), "y", "y", "at the threshold"},
 		{mk(3, 96, 3, 1, 1), "n", "y", "3 input channels"},
 		{mk(64, 8, 3, 1, 1), "n", "y", "8 output channels"},
+		{mkHW(64, 64, 7), "n", "y", "7×7 (odd, overhanging tiles)"},
+		{mkHW(64, 64, 14), "n", "y", "14×14 (no 8-tile vectors)"},
+		{mkHW(64, 64, 32), "y", "y", "32×32"},
 		{mk(64, 64, 3, 2, 1), "n", "n", "stride 2"},
 		{mk(64, 64, 3, 1, 0), "n", "n", "no padding"},
 		{mk(64, 64, 5, 1, 2), "n", "n", "5×5"},
