@@ -146,6 +146,7 @@ func benchOne(cfg BenchConfig, bname, python string, width float64, rule string,
 	}
 	flops := n.StepFLOPs()
 	rows := []runfiles.Bench{benchRow(name, "ghlsim/"+bname, ours, cfg.Batch, flops, n.ExecutedStepFLOPs(), peak, selfRSS())}
+	rows[0].Device = b.Device()
 	if torch != nil {
 		// PyTorch's CPU convolutions (oneDNN direct / im2col kernels on
 		// AVX2) execute the direct count.

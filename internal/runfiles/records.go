@@ -64,7 +64,10 @@ type Bench struct {
 	// direct product; equal otherwise), ExecPeakPct as a percent of the peak.
 	ExecGFLOPs  float64 `json:"exec_gflops,omitempty"`
 	ExecPeakPct float64 `json:"exec_peak_pct,omitempty"`
-	RSSMB      float64 `json:"rss_mb"`   // peak resident memory
+	RSSMB       float64 `json:"rss_mb"` // peak resident memory
+	// Device is the ghlsim backend's description (threads, CPU features,
+	// convolution algorithm), empty for PyTorch rows.
+	Device string `json:"device,omitempty"`
 }
 
 // Table is table.json: an experiment's summary, laid out like the paper's table.
