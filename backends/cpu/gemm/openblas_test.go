@@ -5,6 +5,7 @@ package gemm
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"testing"
@@ -38,10 +39,16 @@ func BenchmarkOpenBLAS(b *testing.B) {
 // the ratio ours/OpenBLAS. The runs alternate which library goes first,
 // since the second one finds the first one's operands in the shared cache;
 // the machine is shared and noisy, so compare ratios from one run only. Run
-// with -v to see the table.
+// with -v to see the table, and with OPENBLAS_THREAD_TIMEOUT=4: OpenBLAS's
+// worker threads otherwise keep spinning for milliseconds after each call
+// and take a core from whatever runs next, which halves our measured rate
+// on the short conv1 products (medians 0.5–0.6× instead of 1.15–1.3×).
 func TestOpenBLASRatio(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow comparison")
+	}
+	if os.Getenv("OPENBLAS_THREAD_TIMEOUT") == "" {
+		t.Log("OPENBLAS_THREAD_TIMEOUT is unset: OpenBLAS threads spin after each call and slow the run that follows")
 	}
 	th := runtime.GOMAXPROCS(0)
 	t.Logf("OpenBLAS %s, %d threads, ours%s", openblas.Config(), th, Features())
