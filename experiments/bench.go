@@ -87,6 +87,14 @@ func Bench(cfg BenchConfig, log io.Writer) (*BenchReport, error) {
 	return rep, nil
 }
 
+// benchSettle is the pause before each timed step when ghlsim and PyTorch
+// interleave: PyTorch's OpenMP workers keep spinning for tens of
+// milliseconds after its step and would take the cores from the step timed
+// next (measured: ghlsim's 74 ms width-0.25 step took 115 ms right after a
+// PyTorch step); interleaving is for drift in the machine's speed, not for
+// measuring one implementation in the other's shadow.
+const benchSettle = 150 * time.Millisecond
+
 func benchOne(cfg BenchConfig, bname, python string, width float64, rule string, threads int, peak float64, log io.Writer) ([]runfiles.Bench, error) {
 	b, err := backends.New(bname)
 	if err != nil {
@@ -130,6 +138,9 @@ func benchOne(cfg BenchConfig, bname, python string, width float64, rule string,
 	b.Sync()
 	var ours, theirs []float64
 	for r := 0; r < cfg.Repeats; r++ {
+		if torch != nil {
+			time.Sleep(benchSettle)
+		}
 		t0 := time.Now()
 		if _, err := n.TrainStep(x, y, h); err != nil {
 			return nil, err
@@ -137,6 +148,7 @@ func benchOne(cfg BenchConfig, bname, python string, width float64, rule string,
 		b.Sync()
 		ours = append(ours, time.Since(t0).Seconds())
 		if torch != nil {
+			time.Sleep(benchSettle)
 			s, err := torch.step()
 			if err != nil {
 				return nil, fmt.Errorf("PyTorch step: %w", err)
