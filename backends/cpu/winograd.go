@@ -224,7 +224,7 @@ func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
 			b.mm.Sgemm(false, false, g.K, T, g.C, 1, u[xi*ul.xi:], ul.row, v[xi*tl.xi:], tl.row, 0, m[xi*tl.xi:], tl.row)
 		}
 		t := &b.ws.wino
-		*t = winoTask{kind: winoOutputKind, g: *g, src: m, dst: y, bias: bias, b0: b0, T: T, lay: tl}
+		*t = winoTask{kind: winoOutputKind, g: *g, src: m, dst: y, bias: bias, b0: b0, lay: tl}
 		b.tileTask(t, n, g.K)
 		b.workers.do(n*t.nblk, t)
 		*t = winoTask{}
@@ -249,7 +249,7 @@ func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
 			b.mm.Sgemm(true, false, g.C, T, g.K, 1, u[xi*ul.xi:], ul.row, z[xi*tl.xi:], tl.row, 0, d[xi*tl.xi:], tl.row)
 		}
 		t := &b.ws.wino
-		*t = winoTask{kind: winoInputGradKind, g: *g, src: d, dst: dx, b0: b0, T: T, lay: tl}
+		*t = winoTask{kind: winoInputGradKind, g: *g, src: d, dst: dx, b0: b0, lay: tl}
 		b.tileTask(t, n, g.C)
 		b.workers.do(n*t.nblk, t)
 		*t = winoTask{}
@@ -285,7 +285,7 @@ func (b *Backend) winoWeightGrads(g *winoGeom, acc []float32, m int, c []float32
 // b0..b0+n−1 of x into v (16 matrices [C][n·tp] in winoLayoutOf(n·tp)).
 func (b *Backend) winoInputs(g *winoGeom, x []float32, b0, n int, v []float32) {
 	t := &b.ws.wino
-	*t = winoTask{kind: winoInputKind, g: *g, src: x, dst: v, b0: b0, T: n * g.tp, lay: winoLayoutOf(n * g.tp)}
+	*t = winoTask{kind: winoInputKind, g: *g, src: x, dst: v, b0: b0, lay: winoLayoutOf(n * g.tp)}
 	b.tileTask(t, n, g.C)
 	b.workers.do(n*t.nblk, t)
 	*t = winoTask{}
@@ -296,7 +296,7 @@ func (b *Backend) winoInputs(g *winoGeom, x []float32, b0, n int, v []float32) {
 // position p) is src[s·sampleLD + r·rowLD + p].
 func (b *Backend) winoOutputGrads(g *winoGeom, src []float32, sampleLD, rowLD, m, n int, z []float32) {
 	t := &b.ws.wino
-	*t = winoTask{kind: winoOutputGradKind, g: *g, src: src, dst: z, T: n * g.tp, lay: winoLayoutOf(n * g.tp), m: m, sampleLD: sampleLD, rowLD: rowLD}
+	*t = winoTask{kind: winoOutputGradKind, g: *g, src: src, dst: z, lay: winoLayoutOf(n * g.tp), m: m, sampleLD: sampleLD, rowLD: rowLD}
 	b.tileTask(t, n, m)
 	b.workers.do(n*t.nblk, t)
 	*t = winoTask{}

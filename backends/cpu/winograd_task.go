@@ -12,9 +12,9 @@ const (
 	winoWeightGradKind                 // products → dw = Gᵀ M G
 )
 
-// winoTask runs one Winograd transform over a chunk of samples. Transformed
-// tiles live in 16 matrices [rows][T] laid out by lay (T = n·tp tiles of the
-// chunk, tile column s·tp + ty·tw + tx); transformed kernels in 16 matrices
+// winoTask runs one Winograd transform over a chunk of n samples.
+// Transformed tiles live in 16 matrices [rows][n·tp] laid out by lay (tile
+// column s·tp + ty·tw + tx); transformed kernels in 16 matrices
 // [rows][C]. Tile items are one sample and a block of cb
 // channels (nblk blocks per sample); weight items are a block of cb kernel
 // rows. No two items write the same memory — the input gradient's
@@ -26,7 +26,6 @@ type winoTask struct {
 	src, dst   []float32
 	bias       []float32 // output: [K] or nil
 	b0         int       // first sample of the chunk (x, y, dx indexing)
-	T          int       // tiles in the chunk
 	lay        winoLayout
 	m          int       // rows of output-side values / weight-side products
 	sampleLD   int       // output-grad: source stride between samples

@@ -236,3 +236,56 @@ func TestWinogradAsmMatchesPortable(t *testing.T) {
 		}
 	}
 }
+
+// Whole-tile reference transforms, the definitions TestWinogradTile checks
+// and the tile loops implement.
+
+// winoInput returns Bᵀ d B.
+func winoInput(d *[16]float32) (v [16]float32) {
+	var t [16]float32
+	for j := 0; j < 4; j++ {
+		t[j], t[4+j], t[8+j], t[12+j] = bt4(d[j], d[4+j], d[8+j], d[12+j])
+	}
+	for i := 0; i < 4; i++ {
+		v[4*i], v[4*i+1], v[4*i+2], v[4*i+3] = bt4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
+	}
+	return v
+}
+
+// winoInputGrad returns B m Bᵀ, the gradient of a 4×4 input tile from the
+// gradient m of its transform (the adjoint of winoInput).
+func winoInputGrad(m *[16]float32) (d [16]float32) {
+	var t [16]float32
+	for j := 0; j < 4; j++ {
+		t[j], t[4+j], t[8+j], t[12+j] = b4(m[j], m[4+j], m[8+j], m[12+j])
+	}
+	for i := 0; i < 4; i++ {
+		d[4*i], d[4*i+1], d[4*i+2], d[4*i+3] = b4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
+	}
+	return d
+}
+
+// winoOutput returns Aᵀ m A, the 2×2 output tile (row-major).
+func winoOutput(m *[16]float32) (y [4]float32) {
+	var t [8]float32 // Aᵀ m, 2×4
+	for j := 0; j < 4; j++ {
+		t[j], t[4+j] = at4(m[j], m[4+j], m[8+j], m[12+j])
+	}
+	for i := 0; i < 2; i++ {
+		y[2*i], y[2*i+1] = at4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
+	}
+	return y
+}
+
+// winoOutputGrad returns A g Aᵀ for a 2×2 output-side tile g (a gradient or
+// a Hebbian postsynaptic activity; the adjoint of winoOutput).
+func winoOutputGrad(g *[4]float32) (z [16]float32) {
+	var t [8]float32 // A g, 4×2
+	for j := 0; j < 2; j++ {
+		t[j], t[2+j], t[4+j], t[6+j] = a4(g[j], g[2+j])
+	}
+	for i := 0; i < 4; i++ {
+		z[4*i], z[4*i+1], z[4*i+2], z[4*i+3] = a4(t[2*i], t[2*i+1])
+	}
+	return z
+}

@@ -15,7 +15,10 @@ package cpu
 // weight gradient, the Hebbian correlation yᵀ·patches and the input gradient
 // are exact (up to rounding) gradients of the same bilinear form. All 4×4
 // arrays are row-major; element ξ = 4·i + j of a transformed tile is the
-// input of the ξ-th of 16 independent matrix products.
+// input of the ξ-th of 16 independent matrix products. The tile loops in
+// winograd_task.go (and the AVX2 kernels) apply the one-dimensional
+// transforms below by columns, then by rows; the whole-tile reference
+// versions the tests check them with are in winograd_test.go.
 
 // The one-dimensional transforms, applied to the columns and then the rows
 // of a tile; small enough to be inlined into the tile loops.
@@ -50,31 +53,6 @@ func a4(g0, g1 float32) (float32, float32, float32, float32) {
 	return g0, g0 + g1, g0 - g1, -g1
 }
 
-// winoInput returns Bᵀ d B.
-func winoInput(d *[16]float32) (v [16]float32) {
-	var t [16]float32
-	for j := 0; j < 4; j++ {
-		t[j], t[4+j], t[8+j], t[12+j] = bt4(d[j], d[4+j], d[8+j], d[12+j])
-	}
-	for i := 0; i < 4; i++ {
-		v[4*i], v[4*i+1], v[4*i+2], v[4*i+3] = bt4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
-	}
-	return v
-}
-
-// winoInputGrad returns B m Bᵀ, the gradient of a 4×4 input tile from the
-// gradient m of its transform (the adjoint of winoInput).
-func winoInputGrad(m *[16]float32) (d [16]float32) {
-	var t [16]float32
-	for j := 0; j < 4; j++ {
-		t[j], t[4+j], t[8+j], t[12+j] = b4(m[j], m[4+j], m[8+j], m[12+j])
-	}
-	for i := 0; i < 4; i++ {
-		d[4*i], d[4*i+1], d[4*i+2], d[4*i+3] = b4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
-	}
-	return d
-}
-
 // winoWeight returns G w Gᵀ for a 3×3 kernel w (row-major, 9 values).
 func winoWeight(w []float32) (u [16]float32) {
 	w = w[:9]
@@ -99,29 +77,4 @@ func winoWeightGrad(m *[16]float32, w []float32) {
 	for i := 0; i < 3; i++ {
 		w[3*i], w[3*i+1], w[3*i+2] = gt4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
 	}
-}
-
-// winoOutput returns Aᵀ m A, the 2×2 output tile (row-major).
-func winoOutput(m *[16]float32) (y [4]float32) {
-	var t [8]float32 // Aᵀ m, 2×4
-	for j := 0; j < 4; j++ {
-		t[j], t[4+j] = at4(m[j], m[4+j], m[8+j], m[12+j])
-	}
-	for i := 0; i < 2; i++ {
-		y[2*i], y[2*i+1] = at4(t[4*i], t[4*i+1], t[4*i+2], t[4*i+3])
-	}
-	return y
-}
-
-// winoOutputGrad returns A g Aᵀ for a 2×2 output-side tile g (a gradient or
-// a Hebbian postsynaptic activity; the adjoint of winoOutput).
-func winoOutputGrad(g *[4]float32) (z [16]float32) {
-	var t [8]float32 // A g, 4×2
-	for j := 0; j < 2; j++ {
-		t[j], t[2+j], t[4+j], t[6+j] = a4(g[j], g[2+j])
-	}
-	for i := 0; i < 4; i++ {
-		z[4*i], z[4*i+1], z[4*i+2], z[4*i+3] = a4(t[2*i], t[2*i+1])
-	}
-	return z
 }
