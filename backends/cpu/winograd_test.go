@@ -289,3 +289,58 @@ func winoOutputGrad(g *[4]float32) (z [16]float32) {
 	}
 	return z
 }
+
+// TestWinogradRandomShapes compares forced Winograd with im2col on 40
+// seeded random geometries — extents from 1 to 13 (odd, tiny, non-square),
+// 1 to 20 channels, zero and reflect padding, several chunks — for every
+// convolution op, relative to each result's largest magnitude.
+func TestWinogradRandomShapes(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for trial := 0; trial < 40; trial++ {
+		B, C, K := 1+r.IntN(3), 1+r.IntN(20), 1+r.IntN(20)
+		H, W := 1+r.IntN(13), 1+r.IntN(13)
+		p := backends.ConvParams{Stride: 1, Pad: 1}
+		if H > 1 && W > 1 && r.IntN(2) == 0 {
+			p.Mode = backends.PadReflect
+		}
+		run := func(a ConvAlgorithm) [][]float32 {
+			b := New(2)
+			defer b.Close()
+			b.SetConvAlgorithm(a)
+			b.chunk = 2
+			rnd := func(s backends.Shape, seed uint64) backends.Tensor {
+				tt := b.Alloc(s)
+				rr := rand.New(rand.NewPCG(seed, uint64(trial)))
+				for i, d := 0, tensorOf(tt).data; i < len(d); i++ {
+					d[i] = float32(rr.NormFloat64())
+				}
+				return tt
+			}
+			xs, ws, ys := backends.Shape{B, C, H, W}, backends.Shape{K, C, 3, 3}, backends.Shape{B, K, H, W}
+			x, w, dy, bias := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3), rnd(backends.Shape{K}, 4)
+			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
+			dw2 := b.Alloc(ws)
+			b.Conv2D(y, x, w, bias, p)
+			b.Conv2DBackwardData(dx, dy, w, p)
+			b.Conv2DBackwardWeight(dw, nil, x, dy, p)
+			b.Conv2DBackwardWeightHebb(dw2, nil, h, x, dy, y, w, backends.OjaParams{TInv: 0.7, Conv: p})
+			var out [][]float32
+			for _, tt := range []backends.Tensor{y, dx, dw, dw2, h} {
+				out = append(out, append([]float32(nil), tensorOf(tt).data...))
+			}
+			return out
+		}
+		want, got := run(ConvIm2col), run(ConvWinograd)
+		for i := range want {
+			var scale, worst float64
+			for j := range want[i] {
+				scale = math.Max(scale, math.Abs(float64(want[i][j])))
+				worst = math.Max(worst, math.Abs(float64(got[i][j]-want[i][j])))
+			}
+			if worst > 1e-5*math.Max(scale, 1e-3) {
+				t.Fatalf("B%d C%d K%d %d×%d %v: result %d: Winograd differs from im2col by %.3g (scale %.3g)",
+					B, C, K, H, W, p.Mode, i, worst, scale)
+			}
+		}
+	}
+}
