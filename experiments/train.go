@@ -111,7 +111,7 @@ func positionFrom(m map[string]string) (position, error) {
 }
 
 // Train runs one training job into opt.Out and returns its result.
-func Train(cfg TrainConfig, opt Options) (*Result, error) {
+func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 	cfg.RuleDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -119,9 +119,20 @@ func Train(cfg TrainConfig, opt Options) (*Result, error) {
 	if opt.Out == "" {
 		return nil, fmt.Errorf("no output directory: pass --out DIR")
 	}
+	_, statErr := os.Stat(opt.Out)
 	resuming, err := prepareRunDir(opt.Out, cfg, opt.Resume)
 	if err != nil {
 		return nil, err
+	}
+	if os.IsNotExist(statErr) {
+		// A directory this call created and setup (backend, data, network)
+		// then failed before writing anything into: remove it, so a bad
+		// flag leaves no empty run behind (os.Remove keeps a non-empty one).
+		defer func() {
+			if err != nil {
+				os.Remove(opt.Out)
+			}
+		}()
 	}
 	t := &trainer{cfg: cfg, opt: opt, dir: opt.Out}
 	open := opt.OpenBackend

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,5 +151,26 @@ func TestBadOutputDirectory(t *testing.T) {
 	os.WriteFile(f, []byte("x"), 0o644)
 	if _, err := Train(tinyConfig("ghl"), opts(filepath.Join(f, "sub"))); err == nil || !strings.Contains(err.Error(), "--out") {
 		t.Fatalf("output under a file: %v", err)
+	}
+}
+
+// TestTrainSetupFailureLeavesNoEmptyRun: when the backend cannot be opened,
+// Train reports it and removes the output directory it created for the
+// run, but never an existing one.
+func TestTrainSetupFailureLeavesNoEmptyRun(t *testing.T) {
+	fail := func(string) (backends.Backend, error) { return nil, errors.New("no such backend") }
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, err := Train(tinyConfig("ghl"), Options{Out: dir, OpenBackend: fail}); err == nil || !strings.Contains(err.Error(), "no such backend") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the run directory was left behind (stat: %v)", err)
+	}
+	existing := t.TempDir()
+	if _, err := Train(tinyConfig("ghl"), Options{Out: existing, OpenBackend: fail}); err == nil {
+		t.Fatal("no error")
+	}
+	if _, err := os.Stat(existing); err != nil {
+		t.Errorf("an existing directory was removed: %v", err)
 	}
 }

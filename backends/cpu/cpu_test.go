@@ -2,6 +2,7 @@ package cpu_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"ghlsim/backends"
@@ -33,5 +34,24 @@ func TestConformanceConvAlgorithms(t *testing.T) {
 				})
 			})
 		}
+	}
+}
+
+// TestRegisteredConvAlgorithm: the registered backend takes its convolution
+// algorithm from GHLSIM_CPU_CONV, records it in Device, and rejects an
+// unknown value with an error naming the variable and the valid choices.
+func TestRegisteredConvAlgorithm(t *testing.T) {
+	t.Setenv("GHLSIM_CPU_CONV", "im2col")
+	b, err := backends.New("cpu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := b.(*cpu.Backend).ConvAlgorithm(); c != cpu.ConvIm2col || !strings.Contains(b.Device(), "conv im2col") {
+		t.Errorf("algorithm %v, device %q", c, b.Device())
+	}
+	b.Close()
+	t.Setenv("GHLSIM_CPU_CONV", "fft")
+	if _, err := backends.New("cpu"); err == nil || !strings.Contains(err.Error(), "GHLSIM_CPU_CONV") || !strings.Contains(err.Error(), "auto, im2col or winograd") {
+		t.Errorf("GHLSIM_CPU_CONV=fft: got %v", err)
 	}
 }
