@@ -147,36 +147,8 @@ func TestWinogradMatchesIm2col(t *testing.T) {
 	} {
 		name := fmt.Sprintf("B%d_C%d_%dx%d_K%d_%v", c.B, c.C, c.H, c.W, c.K, c.mode)
 		p := backends.ConvParams{Stride: 1, Pad: 1, Mode: c.mode}
-		run := func(a ConvAlgorithm) [][]float32 {
-			b := New(2)
-			defer b.Close()
-			b.SetConvAlgorithm(a)
-			b.chunk = 2
-			rnd := func(s backends.Shape) backends.Tensor {
-				tt := b.Alloc(s)
-				d := tensorOf(tt).data
-				r := rand.New(rand.NewPCG(uint64(len(d)), 9))
-				for i := range d {
-					d[i] = float32(r.NormFloat64())
-				}
-				return tt
-			}
-			xs, ws, ys := backends.Shape{c.B, c.C, c.H, c.W}, backends.Shape{c.K, c.C, 3, 3}, backends.Shape{c.B, c.K, c.H, c.W}
-			x, w, dy := rnd(xs), rnd(ws), rnd(ys)
-			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
-			dw2 := b.Alloc(ws)
-			b.Conv2D(y, x, w, nil, p)
-			b.Conv2DBackwardData(dx, dy, w, p)
-			b.Conv2DBackwardWeight(dw, nil, x, dy, p)
-			b.Conv2DBackwardWeightHebb(dw2, nil, h, x, dy, y, w, backends.OjaParams{TInv: 0.5, Conv: p})
-			var out [][]float32
-			for _, tt := range []backends.Tensor{y, dx, dw, dw2, h} {
-				out = append(out, append([]float32(nil), tensorOf(tt).data...))
-			}
-			return out
-		}
-		want, got := run(ConvIm2col), run(ConvWinograd)
-		for i, label := range []string{"Conv2D", "Conv2DBackwardData", "Conv2DBackwardWeight", "fused weight gradient", "fused Oja-SWTA"} {
+		want, got := convResults(ConvIm2col, c.B, c.C, c.H, c.W, c.K, p, 5), convResults(ConvWinograd, c.B, c.C, c.H, c.W, c.K, p, 5)
+		for i, label := range convResultNames {
 			var scale, worst float64
 			for j := range want[i] {
 				scale = math.Max(scale, math.Abs(float64(want[i][j])))
@@ -203,28 +175,7 @@ func TestWinogradAsmMatchesPortable(t *testing.T) {
 		p := backends.ConvParams{Stride: 1, Pad: 1}
 		run := func(asm bool) [][]float32 {
 			winoAsm = asm
-			b := New(2)
-			defer b.Close()
-			b.SetConvAlgorithm(ConvWinograd)
-			rnd := func(s backends.Shape, seed uint64) backends.Tensor {
-				tt := b.Alloc(s)
-				r := rand.New(rand.NewPCG(seed, 1))
-				for i, d := 0, tensorOf(tt).data; i < len(d); i++ {
-					d[i] = float32(r.NormFloat64())
-				}
-				return tt
-			}
-			xs, ws, ys := backends.Shape{3, 5, hw, hw}, backends.Shape{7, 5, 3, 3}, backends.Shape{3, 7, hw, hw}
-			x, w, dy, bias := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3), rnd(backends.Shape{7}, 4)
-			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
-			b.Conv2D(y, x, w, bias, p)
-			b.Conv2DBackwardData(dx, dy, w, p)
-			b.Conv2DBackwardWeightHebb(dw, nil, h, x, dy, y, w, backends.OjaParams{TInv: 1, Conv: p})
-			var out [][]float32
-			for _, tt := range []backends.Tensor{y, dx, dw, h} {
-				out = append(out, append([]float32(nil), tensorOf(tt).data...))
-			}
-			return out
+			return convResults(ConvWinograd, 3, 5, hw, hw, 7, p, uint64(hw))
 		}
 		want, got := run(false), run(true)
 		for i := range want {
@@ -236,6 +187,40 @@ func TestWinogradAsmMatchesPortable(t *testing.T) {
 		}
 	}
 }
+
+// convResults runs every convolution op on seeded random operands — x
+// [B,C,H,W], w [K,C,3,3], dy and a bias — under algorithm a with chunks of
+// two samples, and returns copies of y (with bias), dx, dw, the fused dw and
+// the fused Oja-SWTA eligibility.
+func convResults(a ConvAlgorithm, B, C, H, W, K int, p backends.ConvParams, seed uint64) [][]float32 {
+	b := New(2)
+	defer b.Close()
+	b.SetConvAlgorithm(a)
+	b.chunk = 2
+	rnd := func(s backends.Shape, stream uint64) backends.Tensor {
+		tt := b.Alloc(s)
+		r := rand.New(rand.NewPCG(seed, stream))
+		for i, d := 0, tensorOf(tt).data; i < len(d); i++ {
+			d[i] = float32(r.NormFloat64())
+		}
+		return tt
+	}
+	xs, ws, ys := backends.Shape{B, C, H, W}, backends.Shape{K, C, 3, 3}, backends.Shape{B, K, H, W}
+	x, w, dy, bias := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3), rnd(backends.Shape{K}, 4)
+	y, dx, dw, dw2, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws), b.Alloc(ws)
+	b.Conv2D(y, x, w, bias, p)
+	b.Conv2DBackwardData(dx, dy, w, p)
+	b.Conv2DBackwardWeight(dw, nil, x, dy, p)
+	b.Conv2DBackwardWeightHebb(dw2, nil, h, x, dy, y, w, backends.OjaParams{TInv: 0.7, Conv: p})
+	var out [][]float32
+	for _, tt := range []backends.Tensor{y, dx, dw, dw2, h} {
+		out = append(out, append([]float32(nil), tensorOf(tt).data...))
+	}
+	return out
+}
+
+// convResultNames labels convResults' results.
+var convResultNames = []string{"Conv2D", "Conv2DBackwardData", "Conv2DBackwardWeight", "fused weight gradient", "fused Oja-SWTA"}
 
 // Whole-tile reference transforms, the definitions TestWinogradTile checks
 // and the tile loops implement.
@@ -303,34 +288,7 @@ func TestWinogradRandomShapes(t *testing.T) {
 		if H > 1 && W > 1 && r.IntN(2) == 0 {
 			p.Mode = backends.PadReflect
 		}
-		run := func(a ConvAlgorithm) [][]float32 {
-			b := New(2)
-			defer b.Close()
-			b.SetConvAlgorithm(a)
-			b.chunk = 2
-			rnd := func(s backends.Shape, seed uint64) backends.Tensor {
-				tt := b.Alloc(s)
-				rr := rand.New(rand.NewPCG(seed, uint64(trial)))
-				for i, d := 0, tensorOf(tt).data; i < len(d); i++ {
-					d[i] = float32(rr.NormFloat64())
-				}
-				return tt
-			}
-			xs, ws, ys := backends.Shape{B, C, H, W}, backends.Shape{K, C, 3, 3}, backends.Shape{B, K, H, W}
-			x, w, dy, bias := rnd(xs, 1), rnd(ws, 2), rnd(ys, 3), rnd(backends.Shape{K}, 4)
-			y, dx, dw, h := b.Alloc(ys), b.Alloc(xs), b.Alloc(ws), b.Alloc(ws)
-			dw2 := b.Alloc(ws)
-			b.Conv2D(y, x, w, bias, p)
-			b.Conv2DBackwardData(dx, dy, w, p)
-			b.Conv2DBackwardWeight(dw, nil, x, dy, p)
-			b.Conv2DBackwardWeightHebb(dw2, nil, h, x, dy, y, w, backends.OjaParams{TInv: 0.7, Conv: p})
-			var out [][]float32
-			for _, tt := range []backends.Tensor{y, dx, dw, dw2, h} {
-				out = append(out, append([]float32(nil), tensorOf(tt).data...))
-			}
-			return out
-		}
-		want, got := run(ConvIm2col), run(ConvWinograd)
+		want, got := convResults(ConvIm2col, B, C, H, W, K, p, uint64(trial)), convResults(ConvWinograd, B, C, H, W, K, p, uint64(trial))
 		for i := range want {
 			var scale, worst float64
 			for j := range want[i] {
@@ -338,8 +296,8 @@ func TestWinogradRandomShapes(t *testing.T) {
 				worst = math.Max(worst, math.Abs(float64(got[i][j]-want[i][j])))
 			}
 			if worst > 1e-5*math.Max(scale, 1e-3) {
-				t.Fatalf("B%d C%d K%d %d×%d %v: result %d: Winograd differs from im2col by %.3g (scale %.3g)",
-					B, C, K, H, W, p.Mode, i, worst, scale)
+				t.Fatalf("B%d C%d K%d %d×%d %v: %s: Winograd differs from im2col by %.3g (scale %.3g)",
+					B, C, K, H, W, p.Mode, convResultNames[i], worst, scale)
 			}
 		}
 	}
