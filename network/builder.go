@@ -120,9 +120,10 @@ func (n *Network) Act(in *Population, name string, p backends.ActParams) *Popula
 	return n.add(&actOp{in: in, out: n.newPop(name, in.Shape[1:]...), p: p})
 }
 
-// MaxPool adds a max-pooling layer.
+// MaxPool adds a max-pooling layer. A zero Stride means Stride = Kernel
+// (PyTorch's default).
 func (n *Network) MaxPool(in *Population, name string, p backends.PoolParams) *Population {
-	h, w, ok := n.poolShape(in, name, p)
+	p, h, w, ok := n.poolShape(in, name, p)
 	if !ok {
 		return n.dead(name)
 	}
@@ -130,31 +131,34 @@ func (n *Network) MaxPool(in *Population, name string, p backends.PoolParams) *P
 	return n.add(&maxPoolOp{in: in, out: out, p: p, arg: n.B.AllocIndices(out.Shape)})
 }
 
-// AvgPool adds an average-pooling layer.
+// AvgPool adds an average-pooling layer. A zero Stride means Stride = Kernel
+// (PyTorch's default).
 func (n *Network) AvgPool(in *Population, name string, p backends.PoolParams) *Population {
-	h, w, ok := n.poolShape(in, name, p)
+	p, h, w, ok := n.poolShape(in, name, p)
 	if !ok {
 		return n.dead(name)
 	}
 	return n.add(&avgPoolOp{in: in, out: n.newPop(name, in.Shape[1], h, w), p: p})
 }
 
-func (n *Network) poolShape(in *Population, name string, p backends.PoolParams) (h, w int, ok bool) {
+// poolShape fills p's defaults, checks it against in and returns the
+// completed parameters (which the op must store) and the output plane size.
+func (n *Network) poolShape(in *Population, name string, p backends.PoolParams) (_ backends.PoolParams, h, w int, ok bool) {
 	if !n.unique(name) || n.err != nil {
-		return 0, 0, false
+		return p, 0, 0, false
 	}
 	if len(in.Shape) != 4 {
 		n.fail(fmt.Errorf("%s: pooling needs [B,C,H,W], got %v", name, in.Shape))
-		return 0, 0, false
+		return p, 0, 0, false
 	}
 	if p.Stride == 0 {
 		p.Stride = p.Kernel
 	}
 	if err := p.Validate(in.Shape[2], in.Shape[3]); err != nil {
 		n.fail(fmt.Errorf("%s: %w", name, err))
-		return 0, 0, false
+		return p, 0, 0, false
 	}
-	return p.OutSize(in.Shape[2]), p.OutSize(in.Shape[3]), true
+	return p, p.OutSize(in.Shape[2]), p.OutSize(in.Shape[3]), true
 }
 
 // BatchNorm adds batch normalisation over channels; affine parameters are
