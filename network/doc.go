@@ -5,12 +5,8 @@
 // event allocates, and parallelism lives inside the backend's kernels.
 //
 // Architectures (DeepHebb, …) are builder functions over the same API, so a
-// new network is a few lines of layer calls:
-//
-//	n := network.New(b, batch, seed)
-//	x := n.Input(3, 32, 32)
-//	h := n.Conv(x, network.ConvSpec{Name: "conv1", Out: 96, Kernel: 5, Pad: 2, TInv: 1})
-//	h = n.Act(h, backends.ActParams{Kind: backends.ReLU})
-//	…
-//	err := n.Build(network.Rules{Hidden: "ghl", Readout: "bp", Modulator: "grad-sign"})
+// new network is a few lines of layer calls (New, Input, Conv, Act, MaxPool,
+// Flatten, Dense, then Build with the Rules). The package's Example and
+// ExampleNetwork_Build (example_test.go) show it in code that compiles and
+// whose output go test checks.
 package network
