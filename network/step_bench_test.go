@@ -2,7 +2,6 @@ package network_test
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"testing"
 
@@ -22,12 +21,10 @@ func BenchmarkDeepHebbStep(b *testing.B) {
 		for _, rule := range []string{"ghl", "bp"} {
 			b.Run(fmt.Sprintf("w%g/%s", width, rule), func(b *testing.B) {
 				const batchSize = 64
-				be := cpu.New(runtime.NumCPU())
-				conv, err := cpu.ParseConvAlgorithm(os.Getenv("GHLSIM_CPU_CONV"))
+				be, err := cpu.Open(runtime.NumCPU()) // GHLSIM_CPU_CONV applies
 				if err != nil {
 					b.Fatal(err)
 				}
-				be.SetConvAlgorithm(conv)
 				n := network.New(be, batchSize, 1)
 				if err := network.BuildArch(n, "deephebb", network.ArchOptions{C: 3, H: 32, W: 32, Classes: 10, Width: width}); err != nil {
 					b.Fatal(err)

@@ -2,7 +2,6 @@ package cpu
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 
 	"ghlsim/backends"
@@ -14,16 +13,7 @@ func init() {
 		if device != "" {
 			return nil, fmt.Errorf("the cpu backend takes no device (got %q): use --backend cpu", device)
 		}
-		b := New(runtime.GOMAXPROCS(0))
-		if s := os.Getenv("GHLSIM_CPU_CONV"); s != "" {
-			a, err := ParseConvAlgorithm(s)
-			if err != nil {
-				b.Close()
-				return nil, fmt.Errorf("GHLSIM_CPU_CONV: %w", err)
-			}
-			b.SetConvAlgorithm(a)
-		}
-		return b, nil
+		return Open(runtime.GOMAXPROCS(0))
 	})
 }
 
@@ -46,12 +36,29 @@ type matmul interface {
 	Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 }
 
-// New returns a cpu backend that runs kernels on the given number of threads.
+// New returns a cpu backend that runs kernels on the given number of
+// threads, with the convolution algorithm GHLSIM_CPU_CONV names (ConvAuto
+// when unset). It panics on an unknown GHLSIM_CPU_CONV value; Open returns
+// that as an error instead.
 func New(threads int) *Backend {
-	b := &Backend{gemm: gemm.New(threads)}
+	b, err := Open(threads)
+	if err != nil {
+		panic("cpu: " + err.Error())
+	}
+	return b
+}
+
+// Open is New returning an unknown GHLSIM_CPU_CONV value as an error (the
+// registered "cpu" backend opens through it).
+func Open(threads int) (*Backend, error) {
+	conv, err := convFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	b := &Backend{gemm: gemm.New(threads), conv: conv}
 	b.mm = b.gemm
 	b.SetThreads(threads)
-	return b
+	return b, nil
 }
 
 // Name is "cpu".

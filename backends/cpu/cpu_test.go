@@ -55,3 +55,37 @@ func TestRegisteredConvAlgorithm(t *testing.T) {
 		t.Errorf("GHLSIM_CPU_CONV=fft: got %v", err)
 	}
 }
+
+// TestNewHonoursConvEnv: cpu.New and cpu.Open read GHLSIM_CPU_CONV like
+// the registered backend (New used to ignore it); an unknown value is an
+// error from Open and a panic naming the variable from New.
+func TestNewHonoursConvEnv(t *testing.T) {
+	t.Setenv("GHLSIM_CPU_CONV", "im2col")
+	b := cpu.New(1)
+	if c := b.ConvAlgorithm(); c != cpu.ConvIm2col || !strings.Contains(b.Device(), "conv im2col") {
+		t.Errorf("cpu.New: algorithm %v, device %q", c, b.Device())
+	}
+	b.Close()
+	t.Setenv("GHLSIM_CPU_CONV", "winograd")
+	if b, err := cpu.Open(2); err != nil || b.ConvAlgorithm() != cpu.ConvWinograd {
+		t.Errorf("cpu.Open: %v, %v", b, err)
+	} else {
+		b.Close()
+	}
+	t.Setenv("GHLSIM_CPU_CONV", "")
+	if b := cpu.New(1); b.ConvAlgorithm() != cpu.ConvAuto {
+		t.Errorf("empty GHLSIM_CPU_CONV: algorithm %v, want auto", b.ConvAlgorithm())
+	}
+	t.Setenv("GHLSIM_CPU_CONV", "fft")
+	if _, err := cpu.Open(1); err == nil || !strings.Contains(err.Error(), "GHLSIM_CPU_CONV") {
+		t.Errorf("cpu.Open with GHLSIM_CPU_CONV=fft: got %v", err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "GHLSIM_CPU_CONV") {
+				t.Errorf("cpu.New with GHLSIM_CPU_CONV=fft: recovered %v", r)
+			}
+		}()
+		cpu.New(1)
+	}()
+}

@@ -9,8 +9,9 @@
 // Winograd F(2×2, 3×3) (Lavin & Gray 2016): 16 GEMMs over transformed tiles
 // do the work of the 36-tap direct products, 2.25× fewer multiplications,
 // for the forward pass, the input gradient and the weight-side products alike
-// (SetConvAlgorithm, or GHLSIM_CPU_CONV=auto|im2col|winograd for a
-// registered backend, overrides the choice; Device names it).
+// (GHLSIM_CPU_CONV=auto|im2col|winograd, read by New, Open and the
+// registered backend alike, or SetConvAlgorithm overrides the choice; Device
+// names it).
 //
 // Convolutions process the batch in chunks of samples whose im2col patches
 // fit a bounded buffer (16 MiB); each chunk is one GEMM. The weight-side

@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"os"
 
 	"ghlsim/backends"
 )
@@ -85,7 +86,23 @@ func ParseConvAlgorithm(s string) (ConvAlgorithm, error) {
 	return 0, fmt.Errorf("unknown convolution algorithm %q: want auto, im2col or winograd", s)
 }
 
-// SetConvAlgorithm selects the convolution algorithm (ConvAuto by default).
+// ConvEnv is the environment variable that selects the convolution
+// algorithm of every cpu backend, however it is opened (New, Open or
+// backends.New("cpu")): auto, im2col or winograd.
+const ConvEnv = "GHLSIM_CPU_CONV"
+
+// convFromEnv is the one place that reads ConvEnv: unset or empty is
+// ConvAuto; an unknown value is an error naming the variable.
+func convFromEnv() (ConvAlgorithm, error) {
+	a, err := ParseConvAlgorithm(os.Getenv(ConvEnv))
+	if err != nil {
+		return ConvAuto, fmt.Errorf("%s: %w", ConvEnv, err)
+	}
+	return a, nil
+}
+
+// SetConvAlgorithm selects the convolution algorithm (by default the one
+// GHLSIM_CPU_CONV names, else ConvAuto).
 func (b *Backend) SetConvAlgorithm(a ConvAlgorithm) {
 	if a < ConvAuto || a > ConvWinograd {
 		panic(fmt.Sprintf("cpu: SetConvAlgorithm(%d): unknown algorithm", int(a)))
