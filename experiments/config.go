@@ -31,6 +31,9 @@ type TrainConfig struct {
 	Modulator string `json:"modulator"`
 	// TraceDecay is the eligibility-trace decay γ in [0, 1) (0 = the paper).
 	TraceDecay float64 `json:"trace_decay"`
+	// Dropout is the rate of the dropout before the classifier (deephebb,
+	// fasthebb) in [0, 1); absent (nil) = the architecture's default 0.5.
+	Dropout *float64 `json:"dropout,omitempty"`
 
 	// Epochs of supervised training (the readout phase for softhebb).
 	Epochs int `json:"epochs"`
@@ -175,6 +178,9 @@ func (c TrainConfig) Validate() error {
 	}
 	if c.TraceDecay < 0 || c.TraceDecay >= 1 {
 		bad("trace_decay %g must be in [0, 1)", c.TraceDecay)
+	}
+	if c.Dropout != nil && !(*c.Dropout >= 0 && *c.Dropout < 1) {
+		bad("dropout %g must be in [0, 1)", *c.Dropout)
 	}
 	if c.Epochs < 1 {
 		bad("epochs %d must be at least 1", c.Epochs)

@@ -15,6 +15,22 @@ type ArchOptions struct {
 	// SoftHebb selects the SoftHebb flavour where an architecture has one
 	// (Triangle activations, reflect padding, SoftHebb init).
 	SoftHebb bool
+	// Dropout is the dropout rate before the classifier in [0, 1) for
+	// architectures that have one (deephebb, fasthebb); nil takes the
+	// architecture's default, DefaultDropout (0 disables dropout).
+	Dropout *float64
+}
+
+// DefaultDropout is the dropout rate DeepHebb and FastHebb use before their
+// classifier unless ArchOptions.Dropout says otherwise (the references' 0.5).
+const DefaultDropout = 0.5
+
+// dropout is the rate to build: o.Dropout, or the default when unset.
+func (o ArchOptions) dropout() float32 {
+	if o.Dropout == nil {
+		return DefaultDropout
+	}
+	return float32(*o.Dropout)
 }
 
 // Validate checks the options.
@@ -27,6 +43,9 @@ func (o ArchOptions) Validate() error {
 	}
 	if !(o.Width > 0) || math.IsInf(o.Width, 0) {
 		return fmt.Errorf("width multiplier %g must be positive", o.Width)
+	}
+	if o.Dropout != nil && !(*o.Dropout >= 0 && *o.Dropout < 1) {
+		return fmt.Errorf("dropout rate %g must be in [0, 1)", *o.Dropout)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ var deepHebbBlocks = []struct {
 }
 
 // buildDeepHebb builds BN(no affine) → conv → ReLU → pool per block, then
-// flatten → dropout 0.5 → linear. Convs have no bias and Kaiming-normal init
+// flatten → dropout (o.Dropout, default 0.5) → linear. Convs have no bias and Kaiming-normal init
 // with zero padding (GHL), or Triangle activations, reflect padding and
 // SoftHebb's init when o.SoftHebb.
 func buildDeepHebb(n *Network, o ArchOptions) error {
@@ -55,7 +55,7 @@ func buildDeepHebb(n *Network, o ArchOptions) error {
 		}
 	}
 	h = n.Flatten(h, "flatten")
-	h = n.Dropout(h, "dropout", 0.5)
+	h = n.Dropout(h, "dropout", o.dropout())
 	n.Dense(h, DenseSpec{Name: "fc", Out: o.Classes, Bias: true, Init: InitUniform, Role: Readout})
 	return n.Err()
 }

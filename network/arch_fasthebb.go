@@ -85,17 +85,17 @@ func buildFastHebb(n *Network, o ArchOptions) error {
 	if err != nil {
 		return err
 	}
-	n.fastHebbReadout(h, fc, o.Classes)
+	n.fastHebbReadout(h, fc, o.Classes, o.dropout())
 	return n.Err()
 }
 
 // fastHebbReadout adds FastHebb's blocks 5-6 (ALGORITHM.md §5) on a flat
-// input: Linear fc (BP) → ReLU → BN1d(affine) → Dropout 0.5 → Linear
-// classes (BP). Both linears are Readout groups with bias.
-func (n *Network) fastHebbReadout(h *Population, fc, classes int) *Population {
+// input: Linear fc (BP) → ReLU → BN1d(affine) → Dropout (0.5 by default)
+// → Linear classes (BP). Both linears are Readout groups with bias.
+func (n *Network) fastHebbReadout(h *Population, fc, classes int, dropout float32) *Population {
 	h = n.Dense(h, DenseSpec{Name: "fc5", Out: fc, Bias: true, Init: InitUniform, Role: Readout})
 	h = n.Act(h, "act5", backends.ActParams{Kind: backends.ReLU})
 	h = n.BatchNorm(h, "bn5", true)
-	h = n.Dropout(h, "dropout", 0.5)
+	h = n.Dropout(h, "dropout", dropout)
 	return n.Dense(h, DenseSpec{Name: "classifier", Out: classes, Bias: true, Init: InitUniform, Role: Readout})
 }

@@ -326,7 +326,7 @@ func TestVGGBlockGradient(t *testing.T) {
 // BN1d(affine) → Dropout 0.5 → Linear (ALGORITHM.md §5 blocks 5-6).
 func TestFastHebbReadoutGradient(t *testing.T) {
 	n := New(cpu.New(1), 6, 3)
-	n.fastHebbReadout(n.Input(12, 0, 0), 8, 3)
+	n.fastHebbReadout(n.Input(12, 0, 0), 8, 3, DefaultDropout)
 	if err := n.Build(Rules{Hidden: "ghl"}); err != nil {
 		t.Fatal(err)
 	}

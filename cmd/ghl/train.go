@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.StringVar(&c.Rule, "rule", c.Rule, "hidden-layer plasticity rule: ghl, bp, sign, hebb, softhebb")
 	fs.StringVar(&c.Modulator, "modulator", c.Modulator, "third-factor source, e.g. grad-sign (the paper)")
 	fs.Float64Var(&c.TraceDecay, "trace-decay", c.TraceDecay, "eligibility-trace decay γ in [0,1) (0 = the paper)")
+	fs.Var(optFloat{&c.Dropout}, "dropout", "dropout rate before the classifier in [0,1) (default: the architecture's, 0.5)")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "supervised epochs")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
 	fs.Float64Var(&c.HiddenLR, "hidden-lr", c.HiddenLR, "hidden-layer learning rate (0 = the rule's default)")
@@ -127,6 +129,26 @@ func cmdTrain(args []string) error {
 	}
 	fmt.Printf("\nresults: %s\n", *out)
 	worker.report(*out)
+	return nil
+}
+
+// optFloat is a flag bound to an optional float64 config field: unset (nil)
+// until the flag is given, so a given 0 differs from "the default".
+type optFloat struct{ p **float64 }
+
+func (o optFloat) String() string {
+	if o.p == nil || *o.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(**o.p, 'g', -1, 64)
+}
+
+func (o optFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*o.p = &v
 	return nil
 }
 
