@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"ghlsim/backends"
@@ -161,8 +162,12 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		}
 	}
 	if opt.Init != "" && !resuming {
-		if err := t.net.LoadWeights(opt.Init); err != nil {
+		ignored, err := t.net.LoadWeightsWith(opt.Init, network.LoadOptions{IgnoreExtra: true})
+		if err != nil {
 			return nil, fmt.Errorf("--init: %w", err)
+		}
+		if len(ignored) > 0 && opt.Log != nil {
+			fmt.Fprintf(opt.Log, "--init %s: ignored %d tensor(s) this network does not have: %s\n", opt.Init, len(ignored), nameList(ignored, 20))
 		}
 	}
 	t.hyper = network.Hyper{
@@ -528,4 +533,13 @@ func rewriteJSONL[T any](path string, recs []T) error {
 		}
 	}
 	return os.Rename(tmp, path)
+}
+
+// nameList joins names with ", ", listing at most max of them and then
+// how many more there are.
+func nameList(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s, … and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }

@@ -144,34 +144,65 @@ func (n *Network) WriteWeights(path string, meta map[string]string) error {
 
 // LoadWeights initialises parameters and BN buffers from a safetensors file
 // (eligibilities in the file are loaded when the network has them). Every
-// parameter must be present with its exact shape.
+// parameter must be present with its exact shape, and a tensor the network
+// has no place for is an error; LoadWeightsWith can ignore those instead.
 func (n *Network) LoadWeights(path string) error {
-	f, err := safetensors.ReadFile(path)
+	_, err := n.LoadWeightsWith(path, LoadOptions{})
+	return err
+}
+
+// LoadOptions modify LoadWeightsWith.
+type LoadOptions struct {
+	// IgnoreExtra skips tensors of the file that this network does not have
+	// (PyTorch's I64 bn.num_batches_tracked, an optimiser's state, …),
+	// whatever their dtype, instead of failing; LoadWeightsWith returns
+	// their names.
+	IgnoreExtra bool
+}
+
+// LoadWeightsWith is LoadWeights with options. It returns the sorted names
+// of the file's tensors that were not loaded: with IgnoreExtra, those the
+// network does not have, and always the eligibility traces of a network
+// without traces (a bp network).
+func (n *Network) LoadWeightsWith(path string, o LoadOptions) (ignored []string, err error) {
+	f, err := safetensors.ReadFileWith(path, safetensors.Options{SkipOtherDTypes: o.IgnoreExtra})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	params, elig := map[string]HostTensor{}, map[string]HostTensor{}
 	have := map[string]bool{}
 	for _, t := range n.StateTensors() {
 		have[t.Name] = true
 	}
+	for name, dtype := range f.Skipped { // IgnoreExtra: tensors of other dtypes
+		if have[name] {
+			return nil, fmt.Errorf("%s: tensor %s has dtype %s; ghlsim reads F32 only (convert with tensor.float())", path, name, dtype)
+		}
+		ignored = append(ignored, name)
+	}
 	for name, t := range f.Tensors {
 		h := HostTensor{Shape: t.Shape, Data: t.Data}
-		if strings.HasSuffix(name, ".eligibility") {
-			if have[name] { // a bp network has no traces to fill
+		switch {
+		case strings.HasSuffix(name, ".eligibility"):
+			if have[name] {
 				elig[name] = h
+			} else { // a bp network has no traces to fill
+				ignored = append(ignored, name)
 			}
-			continue
+		case o.IgnoreExtra && !have[name]:
+			ignored = append(ignored, name)
+		default:
+			params[name] = h
 		}
-		params[name] = h
 	}
+	sort.Strings(ignored)
 	if err := n.LoadState(params, false, KindWeight, KindBuffer); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := n.LoadState(elig, true, KindEligibility); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return nil
+	return ignored, nil
 }
 
 func toFile(ts map[string]HostTensor, md map[string]string) safetensors.File {

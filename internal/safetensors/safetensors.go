@@ -21,6 +21,32 @@ type Tensor struct {
 type File struct {
 	Tensors  map[string]Tensor
 	Metadata map[string]string
+	// Skipped lists the tensors of other dtypes (name → dtype) that
+	// DecodeWith left out because Options.SkipOtherDTypes was set.
+	Skipped map[string]string
+}
+
+// Options modify DecodeWith and ReadFileWith.
+type Options struct {
+	// SkipOtherDTypes leaves tensors whose dtype is not F32 (PyTorch's I64
+	// bn.num_batches_tracked, …) out of Tensors, listing them in Skipped,
+	// instead of failing. Their offsets are still checked.
+	SkipOtherDTypes bool
+}
+
+// dtypeSize is the element size of the safetensors dtypes (0: unknown).
+func dtypeSize(dtype string) int {
+	switch dtype {
+	case "F64", "I64", "U64":
+		return 8
+	case "F32", "I32", "U32":
+		return 4
+	case "F16", "BF16", "I16", "U16":
+		return 2
+	case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2":
+		return 1
+	}
+	return 0
 }
 
 type entry struct {
@@ -77,7 +103,10 @@ func Encode(f File) ([]byte, error) {
 }
 
 // Decode parses a safetensors byte slice. Only F32 tensors are accepted.
-func Decode(b []byte) (File, error) {
+func Decode(b []byte) (File, error) { return DecodeWith(b, Options{}) }
+
+// DecodeWith is Decode with options.
+func DecodeWith(b []byte, o Options) (File, error) {
 	f := File{Tensors: map[string]Tensor{}}
 	if len(b) < 8 {
 		return f, errors.New("safetensors: file shorter than its 8-byte header length (truncated or not a safetensors file)")
@@ -102,8 +131,11 @@ func Decode(b []byte) (File, error) {
 		if err := json.Unmarshal(msg, &e); err != nil {
 			return f, fmt.Errorf("safetensors: tensor %q: bad header entry: %w", name, err)
 		}
+		size := 4
 		if e.DType != "F32" {
-			return f, fmt.Errorf("safetensors: tensor %q has dtype %s; ghlsim reads F32 only (convert with tensor.float())", name, e.DType)
+			if size = dtypeSize(e.DType); !o.SkipOtherDTypes || size == 0 {
+				return f, fmt.Errorf("safetensors: tensor %q has dtype %s; ghlsim reads F32 only (convert with tensor.float())", name, e.DType)
+			}
 		}
 		count := 1
 		for _, d := range e.Shape {
@@ -113,8 +145,15 @@ func Decode(b []byte) (File, error) {
 			count *= d
 		}
 		lo, hi := e.DataOffsets[0], e.DataOffsets[1]
-		if lo < 0 || hi < lo || hi > len(data) || hi-lo != 4*count {
+		if lo < 0 || hi < lo || hi > len(data) || hi-lo != size*count {
 			return f, fmt.Errorf("safetensors: tensor %q: offsets %v do not match shape %v within %d data bytes (truncated file?)", name, e.DataOffsets, e.Shape, len(data))
+		}
+		if e.DType != "F32" {
+			if f.Skipped == nil {
+				f.Skipped = map[string]string{}
+			}
+			f.Skipped[name] = e.DType
+			continue
 		}
 		vals := make([]float32, count)
 		for i := range vals {
@@ -126,7 +165,10 @@ func Decode(b []byte) (File, error) {
 }
 
 // ReadFile loads a safetensors file from disk.
-func ReadFile(path string) (File, error) {
+func ReadFile(path string) (File, error) { return ReadFileWith(path, Options{}) }
+
+// ReadFileWith is ReadFile with options.
+func ReadFileWith(path string, o Options) (File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return File{}, err
@@ -136,7 +178,7 @@ func ReadFile(path string) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	f, err := Decode(b)
+	f, err := DecodeWith(b, o)
 	if err != nil {
 		return f, fmt.Errorf("%s: %w", path, err)
 	}
