@@ -47,8 +47,8 @@ func DefaultDistalReward() DistalRewardParams {
 type DistalReward struct {
 	P        DistalRewardParams
 	Sim      *Sim
-	Neurons  *Izhikevich            // excitatory 0…NExc−1, then inhibitory
-	Exc, Inh *synapse.Projection    // plastic excitatory, static inhibitory
+	Neurons  *Izhikevich         // excitatory 0…NExc−1, then inhibitory
+	Exc, Inh *synapse.Projection // plastic excitatory, static inhibitory
 	Dopamine *neuromod.Concentration
 	// N1, N2 and Rewarded identify the chosen synapse (position in Exc).
 	N1, N2, Rewarded int

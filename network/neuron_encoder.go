@@ -24,8 +24,8 @@ type EncoderParams struct {
 // Encoder turns an image into spikes, starting at the step after Present.
 type Encoder struct {
 	neuronBase
-	P       EncoderParams
-	x       []float64
+	P EncoderParams
+	x []float64
 	// meta holds the presentation's first step and whether one is on, as
 	// float64s so the checkpoint restores them with the rest of the state.
 	meta   [2]float64

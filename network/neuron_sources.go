@@ -60,8 +60,8 @@ func (p *Poisson) threshold(k int64) {
 	}
 }
 
-func (p *Poisson) reset(k int64)                 {}
-func (p *Poisson) inputs() (ex, in []float64)    { return nil, nil }
+func (p *Poisson) reset(k int64)               {}
+func (p *Poisson) inputs() (ex, in []float64)  { return nil, nil }
 func (p *Poisson) state() map[string][]float64 { return map[string][]float64{"rate": p.Rates} }
 
 // SpikeTime is one spike of a spike source: neuron Index at step Step.
@@ -135,6 +135,6 @@ func (src *SpikeSource) threshold(k int64) {
 	}
 }
 
-func (src *SpikeSource) reset(k int64)                 {}
-func (src *SpikeSource) inputs() (ex, in []float64)    { return nil, nil }
+func (src *SpikeSource) reset(k int64)               {}
+func (src *SpikeSource) inputs() (ex, in []float64)  { return nil, nil }
 func (src *SpikeSource) state() map[string][]float64 { return map[string][]float64{} }

@@ -95,13 +95,13 @@ type StateMonitor struct {
 	// Source names what is recorded: a population, projection or
 	// neuromodulator name, and Var the variable.
 	Source, Var string
-	Indices    []int
-	Every      int64
-	Steps      []int64
-	Values     []float32
-	dt         float64
-	read       func(i int, k int64) float64
-	sim        *Sim
+	Indices     []int
+	Every       int64
+	Steps       []int64
+	Values      []float32
+	dt          float64
+	read        func(i int, k int64) float64
+	sim         *Sim
 }
 
 // MonitorState records variable v of target every everyMS (a multiple of
