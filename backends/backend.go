@@ -1,5 +1,7 @@
 package backends
 
+import "time"
+
 // Tensor is a float32 array on a backend's device. Its storage belongs to the
 // backend that allocated it; passing it to another backend panics.
 type Tensor interface {
@@ -164,6 +166,15 @@ type ConvArithmetic interface {
 	// weight w under p (1 for im2col or direct kernels); it is the same for
 	// the forward pass, the input gradient and the weight-side products.
 	ConvFLOPFraction(x, w Shape, p ConvParams) float64
+}
+
+// PeakProber is implemented by backends that can measure their device's
+// peak multiply-add throughput, the "% of peak" denominator of benchmarks
+// (the cpu backend runs an FMA loop on the host).
+type PeakProber interface {
+	// PeakGFLOPS runs the probe on the given number of threads for about d
+	// and returns GFLOP/s (a multiply-add counts as two FLOPs).
+	PeakGFLOPS(threads int, d time.Duration) float64
 }
 
 // HebbGradFuser is implemented by backends that compute a conv layer's weight

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"ghlsim/backends"
-	"ghlsim/backends/cpu/gemm"
 	"ghlsim/internal/runfiles"
 	"ghlsim/network"
 )
@@ -66,7 +65,7 @@ func Bench(cfg BenchConfig, log io.Writer) (*BenchReport, error) {
 	}
 	rep := &BenchReport{Threads: threads}
 	fmt.Fprintf(log, "FMA peak probe (%d threads)… ", threads)
-	rep.PeakGFLOPS = gemm.PeakGFLOPS(threads, time.Second)
+	rep.PeakGFLOPS = hostPeak(threads)
 	fmt.Fprintf(log, "%.1f GFLOP/s\n", rep.PeakGFLOPS)
 	python := pythonWithTorch(cfg.Python)
 	if python == "" && cfg.Python != "off" {
@@ -83,8 +82,24 @@ func Bench(cfg BenchConfig, log io.Writer) (*BenchReport, error) {
 			}
 		}
 	}
-	rep.PeakAfter = gemm.PeakGFLOPS(threads, time.Second)
+	rep.PeakAfter = hostPeak(threads)
 	return rep, nil
+}
+
+// hostPeak measures the host's FMA peak (GFLOP/s) through the registered cpu
+// backend's backends.PeakProber, so experiments depends on the backend
+// interface only; 0 (no "% of peak" columns) when none is registered.
+func hostPeak(threads int) float64 {
+	b, err := backends.New("cpu")
+	if err != nil {
+		return 0
+	}
+	defer b.Close()
+	p, ok := b.(backends.PeakProber)
+	if !ok {
+		return 0
+	}
+	return p.PeakGFLOPS(threads, time.Second)
 }
 
 // benchSettle is the pause before each timed step when ghlsim and PyTorch

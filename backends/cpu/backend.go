@@ -3,6 +3,7 @@ package cpu
 import (
 	"fmt"
 	"runtime"
+	"time"
 
 	"ghlsim/backends"
 	"ghlsim/backends/cpu/gemm"
@@ -59,6 +60,12 @@ func Open(threads int) (*Backend, error) {
 	b.mm = b.gemm
 	b.SetThreads(threads)
 	return b, nil
+}
+
+// PeakGFLOPS implements backends.PeakProber: the host's FMA throughput on
+// threads goroutines over about d (gemm.PeakGFLOPS).
+func (b *Backend) PeakGFLOPS(threads int, d time.Duration) float64 {
+	return gemm.PeakGFLOPS(threads, d)
 }
 
 // Name is "cpu".
