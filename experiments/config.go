@@ -74,12 +74,24 @@ type TrainConfig struct {
 	Seed uint64 `json:"seed"`
 	// Backend is the compute backend ("cpu", "torch:cuda:0", …).
 	Backend string `json:"backend"`
-	// Threads is the backend's thread count (0 = all cores).
+	// Threads is the backend's thread count (0 = all cores, at most MaxThreads).
 	Threads int `json:"threads"`
 	// CheckpointEvery writes a checkpoint every this many steps (0 = at epoch ends only).
 	CheckpointEvery int `json:"checkpoint_every"`
 	// TelemetryStride records polarity telemetry every this many steps (0 = off).
 	TelemetryStride int `json:"telemetry_stride"`
+}
+
+// MaxThreads is the largest backend thread count a run accepts: beyond it a
+// typo (--threads 100000) would start that many worker goroutines.
+const MaxThreads = 1024
+
+// CheckThreads checks a thread count against 0 (all cores) … MaxThreads.
+func CheckThreads(n int) error {
+	if n < 0 || n > MaxThreads {
+		return fmt.Errorf("%d is out of range: use 0 (all cores) to %d", n, MaxThreads)
+	}
+	return nil
 }
 
 // Defaults is the default run: the README's main job (MNIST, DeepHebb at
@@ -219,8 +231,8 @@ func (c TrainConfig) Validate() error {
 	if c.TrainLimit < 0 || c.TestLimit < 0 {
 		bad("train_limit and test_limit must be ≥ 0 (0 = all)")
 	}
-	if c.Threads < 0 {
-		bad("threads %d must be ≥ 0 (0 = all cores)", c.Threads)
+	if err := CheckThreads(c.Threads); err != nil {
+		bad("threads %v", err)
 	}
 	if c.CheckpointEvery < 0 || c.TelemetryStride < 0 {
 		bad("checkpoint_every and telemetry_stride must be ≥ 0")

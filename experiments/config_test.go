@@ -76,3 +76,19 @@ func TestRuleDefaults(t *testing.T) {
 		t.Error("RuleDefaults overwrote a set field")
 	}
 }
+
+// TestThreadsRange: a config's threads must lie in 0…MaxThreads.
+func TestThreadsRange(t *testing.T) {
+	c := Defaults()
+	c.RuleDefaults()
+	for _, n := range []int{0, 1, MaxThreads} {
+		c.Threads = n
+		if err := c.Validate(); err != nil {
+			t.Errorf("threads %d: %v", n, err)
+		}
+	}
+	c.Threads = 100000
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "threads 100000 is out of range: use 0 (all cores) to 1024") {
+		t.Errorf("threads 100000: %v", err)
+	}
+}

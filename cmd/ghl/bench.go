@@ -34,6 +34,9 @@ func cmdBench(args []string) error {
 		}
 		return errUsage
 	}
+	if err := checkThreads(cfg.Threads); err != nil {
+		return err
+	}
 	cfg.Widths = nil
 	for _, w := range strings.Split(*widths, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(w), 64)

@@ -35,6 +35,9 @@ func cmdCell(args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if err := checkThreads(*threads); err != nil {
+		return err
+	}
 	dir := fs.Arg(0)
 	index, err := strconv.Atoi(fs.Arg(1))
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"ghlsim/experiments"
 )
@@ -13,4 +14,13 @@ func exitCode(err error) int {
 		return 130
 	}
 	return 1
+}
+
+// checkThreads refuses a --threads value outside 0 … experiments.MaxThreads,
+// naming the flag and the range.
+func checkThreads(n int) error {
+	if err := experiments.CheckThreads(n); err != nil {
+		return fmt.Errorf("--threads %w", err)
+	}
+	return nil
 }

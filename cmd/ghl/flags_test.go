@@ -2,6 +2,9 @@ package main
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"ghlsim/experiments"
@@ -32,5 +35,32 @@ func TestDropoutFlag(t *testing.T) {
 	}
 	if c := parseTrain(t, experiments.Defaults(), "--epochs", "2"); c.Dropout != nil {
 		t.Errorf("no --dropout: %v", *c.Dropout)
+	}
+}
+
+// TestThreadsLimit: --threads 100000 used to be accepted; every command
+// that takes it now refuses a value outside 0…1024 before doing anything,
+// naming the flag and the range.
+func TestThreadsLimit(t *testing.T) {
+	dir := t.TempDir()
+	const want = "--threads 100000 is out of range: use 0 (all cores) to 1024"
+	for _, args := range [][]string{
+		{"train", "--threads", "100000", "--out", filepath.Join(dir, "train")},
+		{"run", "table5", "--budget", "smoke", "--threads", "100000", "--out", filepath.Join(dir, "run")},
+		{"bench", "--threads", "100000", "--out", filepath.Join(dir, "bench")},
+		{"cell", "--threads", "100000", filepath.Join(dir, "run"), "0"},
+		{"train", "--threads", "-1", "--out", filepath.Join(dir, "train")},
+	} {
+		out := ghl(t, nil, 1, args...)
+		w := want
+		if args[2] == "-1" {
+			w = "--threads -1 is out of range"
+		}
+		if !strings.Contains(out, w) {
+			t.Errorf("ghl %s: %s", strings.Join(args, " "), out)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused command left %v behind", entries)
 	}
 }

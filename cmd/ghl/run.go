@@ -64,6 +64,9 @@ func cmdRun(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if err := checkThreads(*threads); err != nil {
+		return err
+	}
 	if *out == "" {
 		*out = filepath.Join("runs", name+"-"+*budget)
 	}

@@ -68,6 +68,9 @@ func cmdTrain(args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := checkThreads(file.Threads); err != nil {
+		return err
+	}
 	if *resume != "" {
 		info, err := runfiles.ReadJSON[runfiles.RunInfo](filepath.Join(*resume, runfiles.ConfigFile))
 		if err != nil {
