@@ -134,15 +134,26 @@ def schedule_orders(n_projections):
     return post, pre, release
 
 
-def simulate(model, return_network=False):
-    """Run MODEL (a dict, see the module docstring) with Brian2; returns the OUT dict."""
+class Built:
+    """What build() made: the Brian2 Network and handles to its parts."""
+
+
+def build(model, target="numpy"):
+    """Build the Brian2 network for MODEL (a dict, see the module docstring), without running it.
+
+    target: Brian2 runtime codegen target ('numpy' for the golden reference; 'cython' is allowed
+    for benchmarks). For cpp_standalone the caller calls set_device() first and passes None.
+    Returns a Built with: net, objects, groups, syn, mods, release_order, spike_mons, state_mons.
+    """
     import brian2 as b2
     from brian2 import (ms, mV, pA, pF, second, NeuronGroup, Synapses, SpikeGeneratorGroup,
                         SpikeMonitor, StateMonitor, TimedArray, Network, linked_var, defaultclock)
 
-    b2.prefs.codegen.target = "numpy"
+    if target is not None:
+        b2.prefs.codegen.target = target
     b2.prefs.core.default_float_dtype = np.float64
     b2.start_scope()
+    runtime = type(b2.get_device()).__name__ == "RuntimeDevice"
 
     dt = float(model["dt"])
     steps = int(model["steps"])
@@ -382,7 +393,7 @@ def simulate(model, return_network=False):
         S = Synapses(pre_g, post_g, model_eqs, **kw)
         if len(ii):
             S.connect(i=ii, j=jj)
-            if not (np.array_equal(S.i[:], ii) and np.array_equal(S.j[:], jj)):
+            if runtime and not (np.array_equal(S.i[:], ii) and np.array_equal(S.j[:], jj)):
                 raise RuntimeError("Brian2 did not keep the synapse order")
             S.w = ww
             S.delay = dd * dt * ms
@@ -444,10 +455,19 @@ def simulate(model, return_network=False):
             objects.append(mon)
             state_mons.append(("modulators", m["name"], "d", mon, "d", 1, [0]))
 
-    net = Network(*objects)
-    net.run(steps * dt * ms, namespace={})   # no implicit capture of local names
+    bt = Built()
+    bt.net = Network(*objects)
+    bt.objects, bt.groups, bt.syn, bt.mods = objects, groups, syn_objs, mod_groups
+    bt.release_order, bt.spike_mons, bt.state_mons = release_order, spike_mons, state_mons
+    bt.dt, bt.steps = dt, steps
+    return bt
 
-    # ---------------------------------------------------------------- output
+
+def collect(bt):
+    """The OUT dict of a built network after its run."""
+    import brian2 as b2
+    from brian2 import ms
+    dt, steps, spike_mons, state_mons = bt.dt, bt.steps, bt.spike_mons, bt.state_mons
     out = {"brian2_version": b2.__version__, "dt": dt, "steps": steps,
            "spikes": {}, "record_steps": [],
            "state": {"populations": {}, "projections": {}, "modulators": {}},
@@ -469,8 +489,17 @@ def simulate(model, return_network=False):
         if section != "modulators":
             out["indices"][section][name] = idx
     out["record_steps"] = rec_steps or []
+    return out
+
+
+def simulate(model, return_network=False):
+    """Run MODEL (a dict, see the module docstring) with Brian2 (numpy target); the OUT dict."""
+    from brian2 import ms
+    bt = build(model, target="numpy")
+    bt.net.run(bt.steps * bt.dt * ms, namespace={})   # namespace={}: no capture of local names
+    out = collect(bt)
     if return_network:
-        return out, net
+        return out, bt.net
     return out
 
 
