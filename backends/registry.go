@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"ghlsim/internal/quote"
 )
 
 // ErrNotImplemented is returned (wrapped) by a backend that lacks an optional
@@ -56,11 +58,11 @@ func New(name string) (Backend, error) {
 	f, ok := registry[family]
 	registryMu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("backend %q: %w (known: %s)", name, ErrUnknownBackend, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("backend %s: %w (known: %s)", quote.Q(name), ErrUnknownBackend, strings.Join(Names(), ", "))
 	}
 	b, err := f(device)
 	if err != nil {
-		return nil, fmt.Errorf("backend %q: %w", name, err)
+		return nil, fmt.Errorf("backend %s: %w", quote.Q(name), err)
 	}
 	return b, nil
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"ghlsim/internal/quote"
 )
 
 // DataEnv names the environment variable of a folder that holds datasets
@@ -79,7 +81,7 @@ func Load(name, dir string) (train, test *Set, err error) {
 	case "synthetic":
 		return loadSynthetic(dir)
 	}
-	return nil, nil, fmt.Errorf("datasets: unknown dataset %q; choose one of %s: %w", name, strings.Join(Names, ", "), ErrConfig)
+	return nil, nil, fmt.Errorf("datasets: unknown dataset %s; choose one of %s: %w", quote.Q(name), strings.Join(Names, ", "), ErrConfig)
 }
 
 // loadCIFAR10 loads CIFAR-10 from binary batches or an image folder.
@@ -167,12 +169,12 @@ func loadSynthetic(spec string) (train, test *Set, err error) {
 		_, known := p[k]
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if !ok || !known || err != nil || n < 0 || (n == 0 && k != "seed" && k != "test") {
-			return nil, nil, fmt.Errorf("datasets: synthetic spec %q: bad item %q; write key=value pairs with keys n, test, c, h, w, classes, seed and non-negative integers (sizes positive): %w", spec, kv, ErrConfig)
+			return nil, nil, fmt.Errorf("datasets: synthetic spec %s: bad item %s; write key=value pairs with keys n, test, c, h, w, classes, seed and non-negative integers (sizes positive): %w", quote.Q(spec), quote.Q(kv), ErrConfig)
 		}
 		p[k] = n
 	}
 	if p["c"]*p["h"]*p["w"] > 1<<24 || p["n"]+p["test"] > 1<<24 {
-		return nil, nil, fmt.Errorf("datasets: synthetic spec %q: too large (at most 2²⁴ samples and 2²⁴ pixels per image): %w", spec, ErrConfig)
+		return nil, nil, fmt.Errorf("datasets: synthetic spec %s: too large (at most 2²⁴ samples and 2²⁴ pixels per image): %w", quote.Q(spec), ErrConfig)
 	}
 	all := Synthetic(p["n"]+p["test"], p["c"], p["h"], p["w"], p["classes"], uint64(p["seed"]))
 	idx := make([]int, all.Len())

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"ghlsim/internal/quote"
 	"ghlsim/network"
 	"ghlsim/synapse"
 )
@@ -180,13 +181,13 @@ func (c TrainConfig) Validate() error {
 		bad("dataset is empty: use mnist, fashion-mnist, cifar10, cifar100, imagefolder or synthetic")
 	}
 	if !contains(network.ArchNames(), c.Arch) {
-		bad("arch %q is unknown: use one of %s", c.Arch, strings.Join(network.ArchNames(), ", "))
+		bad("arch %s is unknown: use one of %s", quote.Q(c.Arch), strings.Join(network.ArchNames(), ", "))
 	}
 	if !(c.Width > 0) || !finite(c.Width) {
 		bad("width %g must be a positive number", c.Width)
 	}
 	if !contains(synapse.RuleNames(), c.Rule) {
-		bad("rule %q is unknown: use one of %s", c.Rule, strings.Join(synapse.RuleNames(), ", "))
+		bad("rule %s is unknown: use one of %s", quote.Q(c.Rule), strings.Join(synapse.RuleNames(), ", "))
 	}
 	if c.TraceDecay < 0 || c.TraceDecay >= 1 {
 		bad("trace_decay %g must be in [0, 1)", c.TraceDecay)
@@ -209,10 +210,10 @@ func (c TrainConfig) Validate() error {
 		bad("momentum %g must be below 1", c.Momentum)
 	}
 	if c.Optimizer != "sgd" && c.Optimizer != "adam" {
-		bad("optimizer %q is unknown: use sgd or adam", c.Optimizer)
+		bad("optimizer %s is unknown: use sgd or adam", quote.Q(c.Optimizer))
 	}
 	if c.Schedule != "cosine" && c.Schedule != "constant" && c.Schedule != "steps" {
-		bad("schedule %q is unknown: use cosine, constant or steps", c.Schedule)
+		bad("schedule %s is unknown: use cosine, constant or steps", quote.Q(c.Schedule))
 	}
 	if Unsupervised(c.Rule) {
 		if c.HebbianEpochs < 1 || c.HebbianBatch < 1 {
@@ -253,7 +254,9 @@ func ParseConfig(data []byte, base TrainConfig) (TrainConfig, error) {
 	dec.DisallowUnknownFields()
 	c := base
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config: %w (field names are listed in the README's config section)", err)
+		// encoding/json's messages quote the offending key, which may be
+		// anything up to the whole file: cut it.
+		return c, fmt.Errorf("config: %s (field names are listed in the README's config section)", quote.S(err.Error()))
 	}
 	if dec.More() {
 		return c, fmt.Errorf("config: trailing data after the JSON object")

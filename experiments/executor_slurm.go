@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 )
 
@@ -150,7 +151,7 @@ func (e SlurmExecutor) submit(s *Sweep, dir string, tasks []Task, sbatch string)
 		id = id[:i]
 	}
 	if _, err := strconv.Atoi(id); err != nil {
-		return "", fmt.Errorf("sbatch %s printed %q, not a job id; check the job with squeue and record it in %s", path, stdout.String(), filepath.Join(sd, "jobs.txt"))
+		return "", fmt.Errorf("sbatch %s printed %s, not a job id; check the job with squeue and record it in %s", path, quote.Q(stdout.String()), filepath.Join(sd, "jobs.txt"))
 	}
 	line := fmt.Sprintf("%s\t%s\t%s\n", id, arrayRanges(taskIndices(tasks)), time.Now().UTC().Format(time.RFC3339))
 	f, err := os.OpenFile(filepath.Join(sd, "jobs.txt"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -183,7 +184,7 @@ func (e SlurmExecutor) Script(s *Sweep, dir, exe string, tasks []Task) (string, 
 	b.WriteString("#!/bin/bash\n")
 	directive := func(key, value string) error {
 		if strings.ContainsAny(value, "\n\r") {
-			return fmt.Errorf("slurm option %s=%q holds a line break", key, value)
+			return fmt.Errorf("slurm option %s=%s holds a line break", quote.S(key), quote.Q(value))
 		}
 		if value == "" {
 			fmt.Fprintf(&b, "#SBATCH --%s\n", key)
@@ -214,7 +215,7 @@ func (e SlurmExecutor) Script(s *Sweep, dir, exe string, tasks []Task) (string, 
 		}
 		key, value, _ := strings.Cut(o, "=")
 		if strings.ContainsAny(key, " \t") {
-			return "", fmt.Errorf("slurm option %q: write it as KEY=VALUE, e.g. account=abc", o)
+			return "", fmt.Errorf("slurm option %s: write it as KEY=VALUE, e.g. account=abc", quote.Q(o))
 		}
 		if err := directive(key, value); err != nil {
 			return "", err

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"ghlsim/internal/quote"
 )
 
 // Spec is a named, versioned experiment: a table of cells (rows × columns),
@@ -65,7 +67,7 @@ func RegisterSpec(s *Spec) {
 func Lookup(name string) (*Spec, error) {
 	s, ok := specs[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown experiment %q (known: %s)", name, strings.Join(SpecNames(), ", "))
+		return nil, fmt.Errorf("unknown experiment %s (known: %s)", quote.Q(name), strings.Join(SpecNames(), ", "))
 	}
 	return s, nil
 }
@@ -92,5 +94,5 @@ func checkBudget(b string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown budget %q: use smoke, cpu or full", b)
+	return fmt.Errorf("unknown budget %s: use smoke, cpu or full", quote.Q(b))
 }

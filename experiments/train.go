@@ -14,6 +14,7 @@ import (
 	"ghlsim/backends"
 	"ghlsim/datasets"
 	"ghlsim/internal/progress"
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 	"ghlsim/network"
 	"ghlsim/synapse"
@@ -95,14 +96,14 @@ func positionFrom(m map[string]string) (position, error) {
 	atoi := func(k string) int {
 		v, e := strconv.Atoi(m[k])
 		if e != nil && err == nil {
-			err = fmt.Errorf("checkpoint metadata %s=%q is not an integer", k, m[k])
+			err = fmt.Errorf("checkpoint metadata %s=%s is not an integer", k, quote.Q(m[k]))
 		}
 		return v
 	}
 	atof := func(k string) float64 {
 		v, e := strconv.ParseFloat(m[k], 64)
 		if e != nil && err == nil {
-			err = fmt.Errorf("checkpoint metadata %s=%q is not a number", k, m[k])
+			err = fmt.Errorf("checkpoint metadata %s=%s is not a number", k, quote.Q(m[k]))
 		}
 		return v
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"ghlsim/internal/quote"
 )
 
 // ArchOptions parameterise an architecture builder.
@@ -96,7 +98,7 @@ func ArchSummary(name string) string { return archs[name].summary }
 func BuildArch(n *Network, name string, o ArchOptions) error {
 	a, ok := archs[name]
 	if !ok {
-		return fmt.Errorf("unknown architecture %q (known: %s)", name, strings.Join(ArchNames(), ", "))
+		return fmt.Errorf("unknown architecture %s (known: %s)", quote.Q(name), strings.Join(ArchNames(), ", "))
 	}
 	if err := o.Validate(); err != nil {
 		return err

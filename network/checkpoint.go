@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 	"ghlsim/internal/safetensors"
 )
@@ -112,7 +113,7 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
 	}
 	c.Step, err = strconv.Atoi(f.Metadata["step"])
 	if err != nil || c.Step < 0 {
-		return nil, fmt.Errorf("bad step %q in the metadata", f.Metadata["step"])
+		return nil, fmt.Errorf("bad step %s in the metadata", quote.Q(f.Metadata["step"]))
 	}
 	return c, nil
 }

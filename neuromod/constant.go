@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
@@ -16,7 +17,7 @@ func init() {
 			}
 			v, err := strconv.ParseFloat(param, 32)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("constant: value %q is not a finite number (write constant or constant:-1)", param)
+				return nil, fmt.Errorf("constant: value %s is not a finite number (write constant or constant:-1)", quote.Q(param))
 			}
 			return constant{name: "constant:" + param, v: float32(v)}, nil
 		})

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
@@ -15,7 +16,7 @@ func init() {
 			}
 			k, err := strconv.Atoi(param)
 			if err != nil {
-				return nil, fmt.Errorf("delay: %q is not an integer (write delay:k with k ≥ 0, e.g. delay:4)", param)
+				return nil, fmt.Errorf("delay: %s is not an integer (write delay:k with k ≥ 0, e.g. delay:4)", quote.Q(param))
 			}
 			if k < 0 {
 				return nil, fmt.Errorf("delay: k = %d must be ≥ 0 (the number of steps the signal is held back)", k)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
@@ -15,7 +16,7 @@ func init() {
 			}
 			k, err := strconv.Atoi(param)
 			if err != nil {
-				return nil, fmt.Errorf("every: %q is not an integer (write every:k with k ≥ 1, e.g. every:4)", param)
+				return nil, fmt.Errorf("every: %s is not an integer (write every:k with k ≥ 1, e.g. every:4)", quote.Q(param))
 			}
 			if k < 1 {
 				return nil, fmt.Errorf("every: k = %d must be ≥ 1 (the period in steps; every:1 delivers every step)", k)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
@@ -16,7 +17,7 @@ func init() {
 			}
 			p, err := strconv.ParseFloat(param, 64)
 			if err != nil || math.IsNaN(p) {
-				return nil, fmt.Errorf("flip: %q is not a number (write flip:p with p in [0, 1], e.g. flip:0.1)", param)
+				return nil, fmt.Errorf("flip: %s is not a number (write flip:p with p in [0, 1], e.g. flip:0.1)", quote.Q(param))
 			}
 			if p < 0 || p > 1 {
 				return nil, fmt.Errorf("flip: p = %s is outside [0, 1] (it is the probability of negating each synapse's sign per step)", param)

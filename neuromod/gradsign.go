@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
@@ -15,7 +16,7 @@ func init() {
 func creditSignFactory(name string, c Credit) Factory {
 	return func(b backends.Backend, w backends.Shape, param string) (Source, error) {
 		if param != "" {
-			return nil, fmt.Errorf("%s takes no parameter (got %q)", name, param)
+			return nil, fmt.Errorf("%s takes no parameter (got %s)", name, quote.Q(param))
 		}
 		return creditSign{name: name, credit: c}, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 // Granularity is how many independent modulator values a gradient-based
@@ -45,7 +46,7 @@ func ParseGranularity(s string) (Granularity, error) {
 			return Granularity(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown granularity %q (want synapse, neuron, layer or global)", s)
+	return 0, fmt.Errorf("unknown granularity %s (want synapse, neuron, layer or global)", quote.Q(s))
 }
 
 // Granular is implemented by gradient-based sources that can deliver their

@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 func init() {
 	Register("random", "control: M = ±1 drawn independently per synapse and step with P(+1) = ½, reproducible from (seed, step, group)",
 		func(b backends.Backend, w backends.Shape, param string) (Source, error) {
 			if param != "" {
-				return nil, fmt.Errorf("random takes no parameter (got %q)", param)
+				return nil, fmt.Errorf("random takes no parameter (got %s)", quote.Q(param))
 			}
 			return &random{coin: newCoin(b, w, 0.5), stream: streamOf("random")}, nil
 		})

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 // Inputs is what a source may read to compute one group's modulator.
@@ -96,11 +97,11 @@ func lookup(name string) (sourceEntry, bool) {
 func New(b backends.Backend, spec string, w backends.Shape) (Source, error) {
 	p, err := parseSpec(spec)
 	if err != nil {
-		return nil, fmt.Errorf("modulator source %q: %w", spec, err)
+		return nil, fmt.Errorf("modulator source %s: %w", quote.Q(spec), err)
 	}
 	s, err := p.build(b, w)
 	if err != nil {
-		return nil, fmt.Errorf("modulator source %q: %w", spec, err)
+		return nil, fmt.Errorf("modulator source %s: %w", quote.Q(spec), err)
 	}
 	return s, nil
 }

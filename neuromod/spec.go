@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 // DefaultBase is the base source of a spec that lists only wrappers, e.g.
@@ -42,14 +43,14 @@ func parseSpec(spec string) (plan, error) {
 		last := i == len(parts)-1
 		if t.entry.wrap == nil {
 			if !last {
-				return p, fmt.Errorf("%q is a source, not a wrapper: only the last term may be a source (wrappers %s come first, e.g. delay:4+%s)",
-					t.text, strings.Join(namesOf(true), ", "), t.text)
+				return p, fmt.Errorf("%s is a source, not a wrapper: only the last term may be a source (wrappers %s come first, e.g. delay:4+%s)",
+					quote.Q(t.text), strings.Join(namesOf(true), ", "), quote.S(t.text))
 			}
 			p.base = t
 			continue
 		}
 		if strings.Contains(t.text, "@") {
-			return p, fmt.Errorf("%q: a granularity belongs to the base source, not to a wrapper (write e.g. %s+grad-sign@neuron)", t.text, t.name+paramSuffix(t.param))
+			return p, fmt.Errorf("%s: a granularity belongs to the base source, not to a wrapper (write e.g. %s+grad-sign@neuron)", quote.Q(t.text), quote.S(t.name+paramSuffix(t.param)))
 		}
 		p.wrappers = append(p.wrappers, t)
 		if last {
@@ -73,14 +74,14 @@ func parseTerm(raw string) (term, error) {
 	if hasGran {
 		g, err := ParseGranularity(gran)
 		if err != nil {
-			return t, fmt.Errorf("%q: %w", t.text, err)
+			return t, fmt.Errorf("%s: %w", quote.Q(t.text), err)
 		}
 		t.gran = g
 	}
 	e, ok := lookup(t.name)
 	if !ok {
-		return t, fmt.Errorf("unknown source %q (sources: %s; wrappers: %s)",
-			t.name, strings.Join(namesOf(false), ", "), strings.Join(namesOf(true), ", "))
+		return t, fmt.Errorf("unknown source %s (sources: %s; wrappers: %s)",
+			quote.Q(t.name), strings.Join(namesOf(false), ", "), strings.Join(namesOf(true), ", "))
 	}
 	t.entry = e
 	return t, nil
@@ -107,8 +108,8 @@ func (p plan) build(b backends.Backend, w backends.Shape) (Source, error) {
 	if p.base.gran != PerSynapse {
 		g, ok := s.(Granular)
 		if !ok {
-			return nil, fmt.Errorf("%q: %s has no granularity: only gradient-based sources (grad-sign, fa-sign, dfa-sign) take @neuron, @layer or @global",
-				p.base.text, p.base.name)
+			return nil, fmt.Errorf("%s: %s has no granularity: only gradient-based sources (grad-sign, fa-sign, dfa-sign) take @neuron, @layer or @global",
+				quote.Q(p.base.text), p.base.name)
 		}
 		if s, err = g.AtGranularity(b, w, p.base.gran); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 // Param is one trainable tensor with its gradient and optimiser state, named
@@ -51,7 +52,7 @@ func (o Optimizer) Validate() error {
 			return fmt.Errorf("adam needs 0 ≤ beta1, beta2 < 1 and eps > 0 (got %g, %g, %g)", o.Beta1, o.Beta2, o.Eps)
 		}
 	default:
-		return fmt.Errorf("optimizer kind %q is unknown: use \"sgd\" or \"adam\"", o.Kind)
+		return fmt.Errorf("optimizer kind %s is unknown: use \"sgd\" or \"adam\"", quote.Q(o.Kind))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 )
 
 // Needs says which phases of the step schedule a rule depends on.
@@ -66,7 +67,7 @@ func NewRule(name string) (Rule, error) {
 	e, ok := rules[name]
 	rulesMu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("unknown plasticity rule %q (known: %s)", name, strings.Join(RuleNames(), ", "))
+		return nil, fmt.Errorf("unknown plasticity rule %s (known: %s)", quote.Q(name), strings.Join(RuleNames(), ", "))
 	}
 	return e.factory(), nil
 }

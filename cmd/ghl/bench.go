@@ -13,6 +13,7 @@ import (
 
 	"ghlsim/experiments"
 	"ghlsim/internal/buildinfo"
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 )
 
@@ -41,7 +42,7 @@ func cmdBench(args []string) error {
 	for _, w := range strings.Split(*widths, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
 		if err != nil || v <= 0 {
-			return fmt.Errorf("--widths: %q is not a positive number", w)
+			return fmt.Errorf("--widths: %s is not a positive number", quote.Q(w))
 		}
 		cfg.Widths = append(cfg.Widths, v)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"ghlsim/experiments"
 	"ghlsim/internal/progress"
+	"ghlsim/internal/quote"
 )
 
 // cmdCell runs one cell × seed of an existing experiment run directory: what
@@ -41,7 +42,7 @@ func cmdCell(args []string) error {
 	dir := fs.Arg(0)
 	index, err := strconv.Atoi(fs.Arg(1))
 	if err != nil {
-		return fmt.Errorf("INDEX %q is not a number: pass the task's index as ghl status %s lists it", fs.Arg(1), dir)
+		return fmt.Errorf("INDEX %s is not a number: pass the task's index as ghl status %s lists it", quote.Q(fs.Arg(1)), quote.S(dir))
 	}
 	stop := make(chan struct{})
 	sig := make(chan os.Signal, 2)

@@ -64,3 +64,23 @@ func TestThreadsLimit(t *testing.T) {
 		t.Errorf("a refused command left %v behind", entries)
 	}
 }
+
+// TestBadInputErrorIsShort: a 20 MB config file with a bad value used to
+// come back whole on stderr; the error now echoes at most 200 bytes of it.
+func TestBadInputErrorIsShort(t *testing.T) {
+	dir := t.TempDir()
+	big := strings.Repeat("y", 20<<20)
+	for name, body := range map[string]string{
+		"value.json": `{"rule": "` + big + `"}`,
+		"key.json":   `{"` + big + `": 1}`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := ghl(t, nil, 1, "train", "--config", path, "--out", filepath.Join(dir, "run"))
+		if len(out) > 2000 || !strings.Contains(out, "bytes, cut)") {
+			t.Errorf("%s: %d bytes of output: %.500s", name, len(out), out)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	_ "ghlsim/backends/cpu"
 	_ "ghlsim/backends/torch"
+	"ghlsim/internal/quote"
 )
 
 var commands = []struct {
@@ -61,7 +62,7 @@ func main() {
 			os.Exit(exitCode(err))
 		}
 	}
-	fmt.Fprintf(os.Stderr, "ghl: unknown command %q (known: %s)\n", name, commandNames())
+	fmt.Fprintf(os.Stderr, "ghl: unknown command %s (known: %s)\n", quote.Q(name), commandNames())
 	os.Exit(2)
 }
 

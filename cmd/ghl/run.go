@@ -11,6 +11,7 @@ import (
 
 	"ghlsim/experiments"
 	"ghlsim/internal/progress"
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 )
 
@@ -62,7 +63,7 @@ func cmdRun(args []string) error {
 		return errUsage
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return fmt.Errorf("unexpected arguments %s", quote.S(fmt.Sprintf("%q", fs.Args())))
 	}
 	if err := checkThreads(*threads); err != nil {
 		return err
@@ -89,7 +90,7 @@ func cmdRun(args []string) error {
 		}
 		ex = sl
 	default:
-		return fmt.Errorf("unknown --executor %q: use %s", *executor, strings.Join(experiments.ExecutorNames, ", "))
+		return fmt.Errorf("unknown --executor %s: use %s", quote.Q(*executor), strings.Join(experiments.ExecutorNames, ", "))
 	}
 	if *executor != "slurm" {
 		for f := range set {

@@ -12,6 +12,7 @@ import (
 
 	"ghlsim/experiments"
 	"ghlsim/internal/progress"
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 )
 
@@ -64,7 +65,7 @@ func cmdTrain(args []string) error {
 		return errUsage
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (flags come as --name value)", fs.Args())
+		return fmt.Errorf("unexpected arguments %s (flags come as --name value)", quote.S(fmt.Sprintf("%q", fs.Args())))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -115,7 +116,7 @@ func cmdTrain(args []string) error {
 	}
 	defer worker.close()
 	fmt.Printf("ghl train: %s on %s (%s, width %g), %d epochs, batch %d, seed %d, backend %s → %s\n",
-		cfg.Rule, cfg.Dataset, cfg.Arch, cfg.Width, cfg.Epochs, cfg.Batch, cfg.Seed, cfg.Backend, *out)
+		quote.S(cfg.Rule), quote.S(cfg.Dataset), quote.S(cfg.Arch), cfg.Width, cfg.Epochs, cfg.Batch, cfg.Seed, quote.S(cfg.Backend), quote.S(*out)) // not validated yet: cut
 	res, err := experiments.Train(cfg, opt)
 	if errors.Is(err, experiments.ErrInterrupted) {
 		return fmt.Errorf("%w: continue with: ghl train --resume %s", err, *out)

@@ -51,6 +51,7 @@ import (
 
 	"ghlsim/backends/torch"
 	"ghlsim/experiments"
+	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
 )
 
@@ -105,7 +106,7 @@ func (d *distFlags) env() (e distEnv, ok bool, err error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return 0, fmt.Errorf("data parallelism: $%s=%q is not a non-negative integer", name, v)
+			return 0, fmt.Errorf("data parallelism: $%s=%s is not a non-negative integer", name, quote.Q(v))
 		}
 		return n, nil
 	}
@@ -159,7 +160,7 @@ func (d *distFlags) launch(args []string, set map[string]bool, out string, resum
 	port := d.port
 	if port == 0 && os.Getenv("MASTER_PORT") != "" {
 		if port, err = strconv.Atoi(os.Getenv("MASTER_PORT")); err != nil {
-			return true, fmt.Errorf("$MASTER_PORT=%q is not a port number", os.Getenv("MASTER_PORT"))
+			return true, fmt.Errorf("$MASTER_PORT=%s is not a port number", quote.Q(os.Getenv("MASTER_PORT")))
 		}
 	}
 	if port == 0 {
@@ -288,7 +289,7 @@ func (d *distFlags) join(cfg *experiments.TrainConfig, opt *experiments.Options,
 	conf := torch.DistConfig{Backend: be, Addr: e.addr, Port: e.port, Rank: e.rank, World: e.world}
 	if v := os.Getenv("GHLSIM_DIST_TIMEOUT"); v != "" {
 		if conf.Timeout, err = time.ParseDuration(v); err != nil || conf.Timeout <= 0 {
-			return nil, fmt.Errorf("$GHLSIM_DIST_TIMEOUT=%q is not a positive duration such as 10m", v)
+			return nil, fmt.Errorf("$GHLSIM_DIST_TIMEOUT=%s is not a positive duration such as 10m", quote.Q(v))
 		}
 	}
 	if be == "nccl" {
