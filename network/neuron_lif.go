@@ -62,6 +62,9 @@ type LIF struct {
 	P LIFParams
 	// state
 	V, IEx, IIn []float64
+	// IE is each neuron's constant external current (pA), initialised to
+	// P.IE; set entries to give neurons different biases.
+	IE          []float64
 	lastSpike   []float64 // step of the last spike (float64 for the state map)
 	// propagator
 	p22, pEx, pIn, pIE, eEx, eIn float64
@@ -101,8 +104,10 @@ func (s *Sim) AddLIF(name string, n int, p LIFParams) (*LIF, error) {
 		v0 = p.EL
 	}
 	l.V, l.IEx, l.IIn, l.lastSpike = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	l.IE = make([]float64, n)
 	for i := range l.V {
 		l.V[i] = v0
+		l.IE[i] = p.IE
 		l.lastSpike[i] = math.Inf(-1)
 	}
 	return l, nil
@@ -111,7 +116,7 @@ func (s *Sim) AddLIF(name string, n int, p LIFParams) (*LIF, error) {
 // Model is "lif".
 func (l *LIF) Model() string { return "lif" }
 
-// Vars lists V (mV), I_ex and I_in (pA).
+// Vars lists V (mV), I_ex, I_in and I_e (pA).
 func (l *LIF) Vars() []string { return varNames(l.state()) }
 
 // Read returns a variable of neuron i.
@@ -125,7 +130,7 @@ func (l *LIF) update(k int64) {
 	p := l.P
 	for i := range l.V {
 		if !l.refractory(k, i) {
-			l.V[i] = p.EL + (l.V[i]-p.EL)*l.p22 + p.IE*l.pIE + l.IEx[i]*l.pEx + l.IIn[i]*l.pIn
+			l.V[i] = p.EL + (l.V[i]-p.EL)*l.p22 + l.IE[i]*l.pIE + l.IEx[i]*l.pEx + l.IIn[i]*l.pIn
 		}
 		l.IEx[i] *= l.eEx
 		l.IIn[i] *= l.eIn
@@ -151,5 +156,5 @@ func (l *LIF) reset(k int64) {
 func (l *LIF) inputs() (ex, in []float64) { return l.IEx, l.IIn }
 
 func (l *LIF) state() map[string][]float64 {
-	return map[string][]float64{"V": l.V, "I_ex": l.IEx, "I_in": l.IIn, "lastspike": l.lastSpike}
+	return map[string][]float64{"V": l.V, "I_ex": l.IEx, "I_in": l.IIn, "I_e": l.IE, "lastspike": l.lastSpike}
 }
