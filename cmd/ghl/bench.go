@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -29,11 +28,10 @@ func cmdBench(args []string) error {
 	fs.StringVar(&cfg.Python, "python", "", "Python with PyTorch for the side-by-side step (default /usr/bin/python3; off = skip)")
 	out := fs.String("out", "", "directory for bench.jsonl and the report (default runs/bench-TIME)")
 	noReport := fs.Bool("no-report", false, "do not write report.html")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	if rest, err := parseArgs(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %s", quote.S(fmt.Sprintf("%q", rest)))
 	}
 	if err := checkThreads(cfg.Threads); err != nil {
 		return err

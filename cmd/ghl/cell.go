@@ -26,23 +26,21 @@ func cmdCell(args []string) error {
 			"ghl run --executor local|slurm starts these; ghl status RUN_DIR lists the indices.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 2 {
+	if len(rest) != 2 {
 		fs.Usage()
 		return errUsage
 	}
 	if err := checkThreads(*threads); err != nil {
 		return err
 	}
-	dir := fs.Arg(0)
-	index, err := strconv.Atoi(fs.Arg(1))
+	dir := rest[0]
+	index, err := strconv.Atoi(rest[1])
 	if err != nil {
-		return fmt.Errorf("INDEX %s is not a number: pass the task's index as ghl status %s lists it", quote.Q(fs.Arg(1)), quote.S(dir))
+		return fmt.Errorf("INDEX %s is not a number: pass the task's index as ghl status %s lists it", quote.Q(rest[1]), quote.S(dir))
 	}
 	stop := make(chan struct{})
 	sig := make(chan os.Signal, 2)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -20,17 +19,15 @@ func cmdData(args []string) error {
 		fmt.Fprintf(fs.Output(), "usage: ghl data NAME [--data DIR]\n\nNAME: %s\n", strings.Join(datasets.Names, ", "))
 		fs.PrintDefaults()
 	}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	name := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
+	name := rest[0]
 	start := time.Now()
 	train, test, err := datasets.Load(name, *dir)
 	if err != nil {

@@ -84,3 +84,52 @@ func TestBadInputErrorIsShort(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitArgs: flags and positionals in any order; "--" ends the flags.
+func TestSplitArgs(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.String("out", "", "")
+	fs.Bool("no-report", false, "")
+	for _, c := range []struct {
+		args, flags, pos []string
+	}{
+		{[]string{"a", "b", "--out", "c"}, []string{"--out", "c"}, []string{"a", "b"}},
+		{[]string{"--out=c", "a", "--no-report", "b"}, []string{"--out=c", "--no-report"}, []string{"a", "b"}},
+		{[]string{"a", "--", "--out", "b"}, nil, []string{"a", "--out", "b"}},
+		{[]string{"-out", "--", "a"}, []string{"-out", "--"}, []string{"a"}}, // "--" as a flag's value
+		{[]string{"a", "--bogus", "b"}, []string{"--bogus"}, []string{"a", "b"}},
+		{[]string{"-", "a"}, nil, []string{"-", "a"}},
+	} {
+		flags, pos, _ := splitArgs(fs, c.args)
+		if strings.Join(flags, " ") != strings.Join(c.flags, " ") || strings.Join(pos, " ") != strings.Join(c.pos, " ") {
+			t.Errorf("%q: flags %q, positional %q; want %q, %q", c.args, flags, pos, c.flags, c.pos)
+		}
+	}
+}
+
+// TestFlagsAfterPositionals: the README's `ghl report runs/a runs/b --out
+// runs/compare` failed because flags after positional arguments were not
+// parsed; every subcommand now takes flags anywhere (report and run shown).
+func TestFlagsAfterPositionals(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, run := range []string{a, b} {
+		ghl(t, nil, 0, "train", "--dataset", "synthetic", "--width", "0.05", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--threads", "1", "--no-report", "--out", run)
+	}
+	compare := filepath.Join(dir, "compare")
+	ghl(t, nil, 0, "report", a, b, "--out", compare)
+	if _, err := os.Stat(filepath.Join(compare, "report.html")); err != nil {
+		t.Errorf("report with --out after the run directories: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(a, "report.html")); err == nil {
+		t.Errorf("--out after the run directories was taken for a run directory: %s has its own report", a)
+	}
+	sweep := filepath.Join(dir, "sweep")
+	out := ghl(t, nil, 0, "run", "--out", sweep, "--budget", "smoke", "table5", "--seeds", "1", "--threads", "1", "--no-report")
+	if _, err := os.Stat(filepath.Join(sweep, "table.json")); err != nil || !strings.Contains(out, "results: "+sweep) {
+		t.Errorf("run with flags on both sides of the experiment: %v\n%s", err, out)
+	}
+	if out := ghl(t, nil, 2, "report", a, "--bogus"); !strings.Contains(out, "flag provided but not defined: -bogus") {
+		t.Errorf("unknown flag after a positional: %s", out)
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -28,22 +27,20 @@ func cmdReport(args []string) error {
 		fmt.Fprintf(fs.Output(), "usage: ghl report [--out DIR] RUN_DIR...\n\nWrites report.html (self-contained) and report.md with figures/*.svg.\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	dirs, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() == 0 {
+	if len(dirs) == 0 {
 		fs.Usage()
 		return errUsage
 	}
-	if err := reportDirs(fs.Args(), *out); err != nil {
+	if err := reportDirs(dirs, *out); err != nil {
 		return err
 	}
 	where := *out
 	if where == "" {
-		where = fs.Arg(0)
+		where = dirs[0]
 	}
 	fmt.Printf("report: %s/report.html\n", where)
 	return nil

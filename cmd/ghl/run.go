@@ -46,24 +46,17 @@ func cmdRun(args []string) error {
 		fmt.Fprintf(fs.Output(), "usage: ghl run EXPERIMENT [flags]\n\nexperiments: %s\n\n", strings.Join(experiments.SpecNames(), ", "))
 		fs.PrintDefaults()
 	}
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fs.SetOutput(os.Stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
 		fs.Usage()
 		return errUsage
 	}
-	name := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %s", quote.S(fmt.Sprintf("%q", fs.Args())))
+	name := rest[0]
+	if len(rest) > 1 {
+		return fmt.Errorf("unexpected arguments %s (one experiment per run)", quote.S(fmt.Sprintf("%q", rest[1:])))
 	}
 	if err := checkThreads(*threads); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,17 +23,15 @@ func cmdStatus(args []string) error {
 			"ghl report RUN_DIR reports whatever has finished.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	dir := fs.Arg(0)
+	dir := rest[0]
 	st, err := experiments.Status(dir, experiments.StatusOptions{})
 	if err != nil {
 		return err

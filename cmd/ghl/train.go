@@ -58,14 +58,12 @@ func cmdTrain(args []string) error {
 	noReport := fs.Bool("no-report", false, "do not write report.html / report.md")
 	trainFlags(fs, &file)
 	dist := addDistFlags(fs) // data parallelism (train_dist.go)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %s (flags come as --name value)", quote.S(fmt.Sprintf("%q", fs.Args())))
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %s (flags come as --name value)", quote.S(fmt.Sprintf("%q", rest)))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
