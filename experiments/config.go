@@ -3,9 +3,11 @@ package experiments
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 
 	"ghlsim/internal/quote"
@@ -247,9 +249,18 @@ func (c TrainConfig) Validate() error {
 	return nil
 }
 
-// ParseConfig decodes a JSON config over the defaults, rejecting unknown
-// fields (a misspelt field would otherwise be silently ignored).
+// ParseConfig decodes a JSON config over the defaults. It rejects unknown
+// fields, field names in the wrong case ("Rule" for "rule") and keys given
+// twice — each would otherwise be silently ignored or overridden — and an
+// empty input; a leading UTF-8 byte-order mark is skipped.
 func ParseConfig(data []byte, base TrainConfig) (TrainConfig, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return base, errEmptyConfig
+	}
+	if err := checkConfigKeys(data); err != nil {
+		return base, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	c := base
@@ -264,6 +275,62 @@ func ParseConfig(data []byte, base TrainConfig) (TrainConfig, error) {
 	return c, nil
 }
 
+// utf8BOM is the byte-order mark some editors put at the start of a file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+var errEmptyConfig = errors.New("config is empty: write a JSON object such as {\"rule\": \"ghl\"}")
+
+// configKeys maps each TrainConfig JSON field name to itself, and its
+// lower-case form to the exact name (to catch wrong-case keys, which
+// encoding/json would accept).
+var configKeys = func() map[string]string {
+	m := map[string]string{}
+	t := reflect.TypeOf(TrainConfig{})
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[strings.ToLower(name)] = name
+		}
+	}
+	return m
+}()
+
+// checkConfigKeys walks the top-level object's keys: each must be a
+// TrainConfig field written exactly as in config.json, and appear once.
+func checkConfigKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("config: %s", quote.S(err.Error()))
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("config: want a JSON object {\"field\": value, …}, got %s", quote.S(fmt.Sprint(tok)))
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("config: %s", quote.S(err.Error()))
+		}
+		key, _ := tok.(string)
+		exact, known := configKeys[strings.ToLower(key)]
+		switch {
+		case !known:
+			return fmt.Errorf("config: unknown field %s (field names are listed in the README's config section)", quote.Q(key))
+		case exact != key:
+			return fmt.Errorf("config: field %s must be written %q (field names are case-sensitive)", quote.Q(key), exact)
+		case seen[key]:
+			return fmt.Errorf("config: field %q is given twice (the second would silently override the first)", key)
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fmt.Errorf("config: field %q: %s", key, quote.S(err.Error()))
+		}
+	}
+	return nil
+}
+
 // LoadConfig reads a JSON config file over the defaults.
 func LoadConfig(path string, base TrainConfig) (TrainConfig, error) {
 	b, err := os.ReadFile(path)
@@ -271,6 +338,9 @@ func LoadConfig(path string, base TrainConfig) (TrainConfig, error) {
 		return base, fmt.Errorf("config: %w", err)
 	}
 	c, err := ParseConfig(b, base)
+	if errors.Is(err, errEmptyConfig) {
+		return base, fmt.Errorf("config file %s is empty: write a JSON object such as {\"rule\": \"ghl\"}", path)
+	}
 	if err != nil {
 		return c, fmt.Errorf("%s: %w", path, err)
 	}
