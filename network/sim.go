@@ -265,7 +265,11 @@ func (s *Sim) advance() error {
 	}
 	// 3. synapses: per projection, post events then pre events
 	for _, sp := range s.projs {
-		sp.P.Push(k, sp.Pre.Spikes())
+		if r, ok := sp.Pre.(*Rate); ok {
+			sp.P.PushGraded(k, r.graded())
+		} else {
+			sp.P.Push(k, sp.Pre.Spikes())
+		}
 		sp.P.PostSpikes(k, sp.Post.Spikes())
 		sp.P.Deliver(k)
 	}

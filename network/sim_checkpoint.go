@@ -42,6 +42,7 @@ type projState struct {
 	W, APre, C, APost  []float32
 	Last, APostLast    []int32
 	Queue              [][]int32
+	QueueAmp           [][]float32
 	Events, PostEvents int64
 }
 
@@ -63,7 +64,7 @@ func (s *Sim) Save(path string) error {
 	for _, sp := range s.projs {
 		p := sp.P
 		st.Projs = append(st.Projs, projState{Name: p.Name, N: p.Len(), W: p.W, APre: p.APre, C: p.C, APost: p.APost,
-			Last: p.Last, APostLast: p.APostLast, Queue: p.Pending(), Events: p.Events, PostEvents: p.PostEvents})
+			Last: p.Last, APostLast: p.APostLast, Queue: p.Pending(), QueueAmp: p.PendingAmp(), Events: p.Events, PostEvents: p.PostEvents})
 	}
 	for _, c := range s.mods {
 		st.Mods = append(st.Mods, modState{Name: c.Name, State: c.State()})
@@ -125,6 +126,9 @@ func (s *Sim) Load(path string) error {
 		if err := p.SetPending(ps.Queue); err != nil {
 			return err // checked by checkFits; unreachable
 		}
+		if err := p.SetPendingAmp(ps.QueueAmp); err != nil {
+			return err // checked by checkFits; unreachable
+		}
 		p.Events, p.PostEvents = ps.Events, ps.PostEvents
 	}
 	for q, c := range s.mods {
@@ -168,6 +172,16 @@ func (s *Sim) checkFits(st *simState) error {
 		if ps.Name != p.Name || ps.N != p.Len() || len(ps.W) != len(p.W) || len(ps.APre) != len(p.APre) || len(ps.C) != len(p.C) ||
 			len(ps.APost) != len(p.APost) || len(ps.Last) != len(p.Last) || len(ps.APostLast) != len(p.APostLast) || len(ps.Queue) != p.MaxDelay+1 {
 			return fmt.Errorf("projection %d is %s with %d synapses there, %s with %d here (or its plasticity differs)", q, ps.Name, ps.N, p.Name, p.Len())
+		}
+		if ps.QueueAmp != nil {
+			if len(ps.QueueAmp) != len(ps.Queue) {
+				return fmt.Errorf("projection %s: graded amplitudes do not match the queued events", p.Name)
+			}
+			for r := range ps.QueueAmp {
+				if len(ps.QueueAmp[r]) != len(ps.Queue[r]) {
+					return fmt.Errorf("projection %s: graded amplitudes do not match the queued events", p.Name)
+				}
+			}
 		}
 		for _, slot := range ps.Queue {
 			for _, g := range slot {

@@ -16,7 +16,8 @@ type ConnectSpec struct {
 	// Rule is the connectivity: "all-to-all", "one-to-one",
 	// "fixed-probability" (P), "fixed-out-degree" (OutDegree distinct
 	// targets per presynaptic neuron, among the first Targets
-	// postsynaptic neurons when Targets > 0), or "explicit" (Pre, Post).
+	// postsynaptic neurons when Targets > 0), "convolutional" (Conv), or
+	// "explicit" (Pre, Post).
 	Rule string
 	// Self allows i → i synapses when pre and post are the same population.
 	Self bool
@@ -28,6 +29,13 @@ type ConnectSpec struct {
 	Targets int
 	// Pre, Post list the synapses of "explicit".
 	Pre, Post []int
+	// Conv is the geometry of "convolutional": pre is a [C, H, W] map
+	// (C·H·W neurons), post a [K, H', W'] map. ConvWeights, when set, is a
+	// [K, C, Kernel, Kernel] kernel whose entries become the weights of the
+	// synapses at those kernel positions (copied: each synapse then has its
+	// own weight).
+	Conv        *ConvGeometry
+	ConvWeights []float64
 
 	// Weight is every synapse's initial weight (pA into LIF neurons, mV/ms
 	// into Izhikevich ones); Weights, when set, gives one per synapse in
@@ -45,6 +53,13 @@ type ConnectSpec struct {
 	Plasticity *synapse.STDPParams
 	// Modulator is the neuromodulator a Modulated plasticity reads.
 	Modulator *neuromod.Concentration
+}
+
+// ConvGeometry is the shape of a convolutional projection: C input
+// channels of H×W, K output channels, a square Kernel, Stride (0 means 1)
+// and zero padding Pad, as the batched conv groups.
+type ConvGeometry struct {
+	C, H, W, K, Kernel, Stride, Pad int
 }
 
 // Connect adds a projection from pre to post. Connectivity and delay draws
@@ -84,6 +99,30 @@ func (s *Sim) Connect(pre, post Neurons, spec ConnectSpec) (*synapse.Projection,
 			t = spec.Targets
 		}
 		prei, posti, err = synapse.FixedOutDegree(nPre, t, spec.OutDegree, spec.Self || !same, r)
+	case "convolutional":
+		g := spec.Conv
+		if g == nil {
+			return nil, fmt.Errorf("network: projection %s: the convolutional rule needs Conv (channels, map size, kernel, stride, padding)", spec.Name)
+		}
+		var widx []int32
+		var oh, ow int
+		prei, posti, widx, oh, ow, err = synapse.Convolutional(g.C, g.H, g.W, g.K, g.Kernel, max(g.Stride, 1), g.Pad)
+		if err != nil {
+			return nil, fmt.Errorf("projection %s: %w", spec.Name, err)
+		}
+		if nPre != g.C*g.H*g.W || nPost != g.K*oh*ow {
+			return nil, fmt.Errorf("network: projection %s: a %d×%d×%d → %d×%d×%d convolution needs %d presynaptic and %d postsynaptic neurons; %s has %d and %s %d",
+				spec.Name, g.C, g.H, g.W, g.K, oh, ow, g.C*g.H*g.W, g.K*oh*ow, pre.Name(), nPre, post.Name(), nPost)
+		}
+		if spec.ConvWeights != nil {
+			if len(spec.ConvWeights) != g.K*g.C*g.Kernel*g.Kernel {
+				return nil, fmt.Errorf("network: projection %s: ConvWeights has %d values; a [%d, %d, %d, %d] kernel has %d", spec.Name, len(spec.ConvWeights), g.K, g.C, g.Kernel, g.Kernel, g.K*g.C*g.Kernel*g.Kernel)
+			}
+			spec.Weights = make([]float64, len(widx))
+			for q, wi := range widx {
+				spec.Weights[q] = spec.ConvWeights[wi]
+			}
+		}
 	case "explicit":
 		if len(spec.Pre) != len(spec.Post) {
 			return nil, fmt.Errorf("network: projection %s: %d presynaptic but %d postsynaptic indices", spec.Name, len(spec.Pre), len(spec.Post))
@@ -92,7 +131,7 @@ func (s *Sim) Connect(pre, post Neurons, spec ConnectSpec) (*synapse.Projection,
 			prei, posti = append(prei, int32(spec.Pre[q])), append(posti, int32(spec.Post[q]))
 		}
 	default:
-		return nil, fmt.Errorf("network: projection %s: unknown connectivity rule %q (all-to-all, one-to-one, fixed-probability, fixed-out-degree, explicit)", spec.Name, spec.Rule)
+		return nil, fmt.Errorf("network: projection %s: unknown connectivity rule %q (all-to-all, one-to-one, fixed-probability, fixed-out-degree, convolutional, explicit)", spec.Name, spec.Rule)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("projection %s: %w", spec.Name, err)
@@ -163,6 +202,9 @@ func (s *Sim) Connect(pre, post Neurons, spec ConnectSpec) (*synapse.Projection,
 	}
 	if spec.Modulator != nil && (spec.Plasticity == nil || !spec.Plasticity.Modulated) {
 		return nil, fmt.Errorf("network: projection %s: a Modulator needs Plasticity with Modulated set", spec.Name)
+	}
+	if _, rate := pre.(*Rate); rate && spec.Plasticity != nil {
+		return nil, fmt.Errorf("network: projection %s: STDP needs presynaptic spikes; %s is a rate population", spec.Name, pre.Name())
 	}
 	p, err := synapse.NewProjection(spec.Name, nPre, nPost, e, s.cfg.DT, s.maxDelay, spec.Plasticity)
 	if err != nil {

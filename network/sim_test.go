@@ -399,3 +399,85 @@ func TestSimDeterministic(t *testing.T) {
 		t.Fatal("different seeds gave identical spikes")
 	}
 }
+
+// Rate neurons transmit graded activity: a linear rate layer fed by a
+// convolutional projection from a rate input computes the convolution one
+// step after the input's activity, and a ReLU layer after it.
+func TestRateConvChainComputesConvolution(t *testing.T) {
+	s := mustSim(t, SimConfig{DT: 1, MaxDelayMS: 2})
+	const c, h, w, k = 2, 5, 4, 3
+	in, err := s.AddRate("in", c*h*w, RateParams{Activation: "linear"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.AddRate("out", k*h*w, RateParams{Activation: "relu"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kern := make([]float64, k*c*3*3)
+	for i := range kern {
+		kern[i] = math.Sin(float64(i)) // mixed signs
+	}
+	if _, err := s.Connect(in, out, ConnectSpec{Name: "conv", Rule: "convolutional", Conv: &ConvGeometry{C: c, H: h, W: w, K: k, Kernel: 3, Pad: 1},
+		ConvWeights: kern, DelayMS: 1}); err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float64, c*h*w)
+	for i := range x {
+		x[i] = float64(i%7) - 2
+	}
+	// the input layer's activity is its bias-free input: feed it directly
+	s.OnStep(func(step int64) {
+		if step == 0 {
+			copy(in.I, x) // integrated at step 1: in.A = x at step 1
+		}
+	})
+	if err := s.Run(4); err != nil { // step 1: in.A = x, sent; arrives step 2; out.A at step 3
+		t.Fatal(err)
+	}
+	for o := 0; o < k; o++ {
+		for y := 0; y < h; y++ {
+			for xx := 0; xx < w; xx++ {
+				var want float64
+				for ch := 0; ch < c; ch++ {
+					for ky := 0; ky < 3; ky++ {
+						for kx := 0; kx < 3; kx++ {
+							iy, ix := y+ky-1, xx+kx-1
+							if iy < 0 || iy >= h || ix < 0 || ix >= w {
+								continue
+							}
+							want += float64(float32(kern[((o*c+ch)*3+ky)*3+kx])) * x[(ch*h+iy)*w+ix]
+						}
+					}
+				}
+				want = math.Max(want, 0)
+				if got := out.A[(o*h+y)*w+xx]; math.Abs(got-want) > 1e-9 {
+					t.Fatalf("output (%d,%d,%d) = %v, want %v", o, y, xx, got, want)
+				}
+			}
+		}
+	}
+}
+
+// Stop from a callback ends Run after the current step; Run continues
+// from there.
+func TestSimStop(t *testing.T) {
+	s := mustSim(t, SimConfig{DT: 1})
+	if _, err := s.AddPoisson("p", 5, 100); err != nil {
+		t.Fatal(err)
+	}
+	s.OnStep(func(k int64) {
+		if k == 41 {
+			s.Stop()
+		}
+	})
+	if err := s.RunFor(100); err != nil {
+		t.Fatal(err)
+	}
+	if s.Step() != 42 {
+		t.Fatalf("stopped at step %d, want 42", s.Step())
+	}
+	if err := s.RunFor(10); err != nil || s.Step() != 52 {
+		t.Fatalf("continuing: step %d, err %v", s.Step(), err)
+	}
+}

@@ -64,8 +64,11 @@ type Projection struct {
 	segBegin []int32  // first synapse of the segment (end = next segBegin or Start[i+1])
 	segEnd   []int32  // one past the last synapse of the segment
 	segDelay []uint16 // the segment's delay
-	// queue: ring of MaxDelay+1 slots of segment ids due at that step.
+	// queue: ring of MaxDelay+1 slots of segment ids due at that step;
+	// for graded (rate) presynaptic populations, amp holds each queued
+	// segment's presynaptic activity.
 	queue [][]int32
+	amp   [][]float32
 
 	// targets the delivered weights go to (set by the network): Ex for
 	// w ≥ 0, In for w < 0 (the same slice for single-input neurons).
@@ -212,6 +215,26 @@ func (p *Projection) Push(k int64, spikes []int32) {
 	}
 }
 
+// PushGraded queues the graded activity of a rate population at step k:
+// every neuron with nonzero activity sends w·act[i] through each synapse,
+// arriving after the synapse's delay. Graded projections cannot be plastic.
+func (p *Projection) PushGraded(k int64, act []float64) {
+	if p.amp == nil {
+		p.amp = make([][]float32, len(p.queue))
+	}
+	r := int64(len(p.queue))
+	for i, a := range act {
+		if a == 0 {
+			continue
+		}
+		for g := p.segStart[i]; g < p.segStart[i+1]; g++ {
+			slot := (k + int64(p.segDelay[g])) % r
+			p.queue[slot] = append(p.queue[slot], g)
+			p.amp[slot] = append(p.amp[slot], float32(a))
+		}
+	}
+}
+
 // Deliver runs the pre events due at step k (docs/SIMULATED_TIME.md, phase
 // 3b): each synapse adds its weight to its target, then, if plastic, its
 // lazily decayed state is brought to step k, the eligibility (or weight)
@@ -220,7 +243,22 @@ func (p *Projection) Push(k int64, spikes []int32) {
 func (p *Projection) Deliver(k int64) {
 	slot := k % int64(len(p.queue))
 	segs := p.queue[slot]
-	if p.Plasticity == nil {
+	if p.amp != nil {
+		amps := p.amp[slot]
+		for q, g := range segs {
+			a := float64(amps[q])
+			for s := p.segBegin[g]; s < p.segEnd[g]; s++ {
+				v := float64(p.W[s]) * a
+				if v >= 0 {
+					p.Ex[p.Post[s]] += v
+				} else {
+					p.In[p.Post[s]] += v
+				}
+			}
+			p.Events += int64(p.segEnd[g] - p.segBegin[g])
+		}
+		p.amp[slot] = amps[:0]
+	} else if p.Plasticity == nil {
 		for _, g := range segs {
 			for s := p.segBegin[g]; s < p.segEnd[g]; s++ {
 				w := p.W[s]
@@ -377,6 +415,37 @@ func (p *Projection) Pending() [][]int32 {
 		out[r] = append([]int32(nil), q...)
 	}
 	return out
+}
+
+// PendingAmp returns the queued graded amplitudes (nil unless graded),
+// parallel to Pending.
+func (p *Projection) PendingAmp() [][]float32 {
+	if p.amp == nil {
+		return nil
+	}
+	out := make([][]float32, len(p.amp))
+	for r, q := range p.amp {
+		out[r] = append([]float32(nil), q...)
+	}
+	return out
+}
+
+// SetPendingAmp restores graded amplitudes saved by PendingAmp.
+func (p *Projection) SetPendingAmp(a [][]float32) error {
+	if a == nil {
+		return nil
+	}
+	if len(a) != len(p.queue) {
+		return fmt.Errorf("synapse: projection %s: checkpoint has %d graded slots, the projection %d", p.Name, len(a), len(p.queue))
+	}
+	p.amp = make([][]float32, len(a))
+	for r := range a {
+		if len(a[r]) != len(p.queue[r]) {
+			return fmt.Errorf("synapse: projection %s: checkpoint's graded slot %d has %d amplitudes for %d events", p.Name, r, len(a[r]), len(p.queue[r]))
+		}
+		p.amp[r] = append([]float32(nil), a[r]...)
+	}
+	return nil
 }
 
 // SetPending restores queued events saved by Pending.
