@@ -198,7 +198,6 @@ func seq(n int) []int {
 	return out
 }
 
-
 // (a) LIF: 40 neurons with biases below and above rheobase, driven for 1 s
 // (10,000 steps of 0.1 ms) by 100 inputs through excitatory and inhibitory
 // synapses with delays of 0.1–5 ms; τ_ex, τ_in and τ_m all different.

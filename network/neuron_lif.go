@@ -64,8 +64,8 @@ type LIF struct {
 	V, IEx, IIn []float64
 	// IE is each neuron's constant external current (pA), initialised to
 	// P.IE; set entries to give neurons different biases.
-	IE          []float64
-	lastSpike   []float64 // step of the last spike (float64 for the state map)
+	IE        []float64
+	lastSpike []float64 // step of the last spike (float64 for the state map)
 	// propagator
 	p22, pEx, pIn, pIE, eEx, eIn float64
 	nRef                         int64
