@@ -15,6 +15,8 @@ Exits non-zero on any mismatch. Checks:
     every-10-steps update, c and w computed by hand (formulas, no loop), including a step where
     a post spike and a pre delivery coincide (post before pre);
   * stdp_direct: the same spikes with all-to-all traces acting on w directly, with clipping;
+  * reward machinery of distal_reward_brian2.py: 2 neurons forced to fire, rewards scheduled only
+    when n2 fires 1..10 ms after n1, each delivered once 1000..2999 ms later as a jump of 0.5;
   * cli: the command-line program writes the same OUT.json as simulate().
 """
 
@@ -342,6 +344,41 @@ def case_stdp_direct():
           [apost30 * e(-(k - 30) / 20) for k in range(30, 60)], atol=1e-13)
 
 
+# ------------------------------------------------------------------ distal reward machinery
+def case_reward_machinery():
+    import distal_reward_brian2 as dr
+    from brian2 import ms
+    steps = 3400
+    pulses = {0: [10, 100, 119, 200], 1: [15, 100, 130, 210, 3300]}
+    I_ext = np.zeros((steps, 2))
+    for n, ks in pulses.items():
+        I_ext[ks, n] = 1000.0
+    model = {"dt": 1.0, "steps": steps, "seed": 5,
+             "populations": [{"name": "neurons", "model": "izhikevich", "n": 2,
+                              "I_ext": I_ext.tolist()}],
+             "modulators": [{"name": "da", "d_base": 0.002, "tau_d": 200.0, "releases": [],
+                             "record": True}]}
+    bt = ref.build(model, target="numpy")
+    bt.seed = 5
+    m_det, m_rel = dr.add_reward(bt, 0, 1)
+    bt.net.run(steps * ms, namespace={})
+    out = ref.collect(bt)
+    check("reward: neurons fire at the pulses",
+          [[i, k] for i, k in out["spikes"]["neurons"]] ==
+          sorted([[n, k] for n, ks in pulses.items() for k in ks], key=lambda x: (x[1], x[0])))
+    sched = np.rint(np.asarray(m_det.t / ms)).astype(int).tolist()
+    deliv = sorted(np.rint(np.asarray(m_rel.t / ms)).astype(int).tolist())
+    # n2 at 15 (n1 at 10: 5 ms) and 210 (n1 at 200: 10 ms) count; 100 (same step), 130 (11 ms
+    # after 119) and 3300 (3100 ms) do not.
+    check("reward: scheduled at n2's spikes 5 and 10 ms after n1's", sched == [15, 210], str(sched))
+    lat = [r - s for r, s in zip(deliv, sched)]
+    check("reward: delivered once each, 1000..2999 ms later",
+          len(deliv) == 2 and all(1000 <= x <= 2999 for x in lat), f"{deliv} (latencies {lat})")
+    d = np.array(out["state"]["modulators"]["da"]["d"])[:, 0]
+    jumps = [d[r] - (0.002 + (d[r - 1] - 0.002) * math.exp(-1 / 200)) for r in deliv]
+    close("reward: d jumps by 0.5 at the delivery steps", jumps, [0.5] * len(deliv), atol=1e-12)
+
+
 # ------------------------------------------------------------------ CLI
 def case_cli():
     stdp = {"tau_plus": 20, "tau_minus": 20, "A_plus": 0.1, "A_minus": -0.15, "nearest": True,
@@ -378,6 +415,7 @@ def main():
              ("izhikevich dt=0.5", lambda: case_izhikevich(0.5)),
              ("stdp_modulated", case_stdp_modulated),
              ("stdp_direct", case_stdp_direct),
+             ("reward machinery", case_reward_machinery),
              ("cli", case_cli)]
     for name, f in cases:
         before = len(FAILS)
