@@ -17,6 +17,7 @@ type Poisson struct {
 	// between runs to change the stimulus).
 	Rates []float64
 	key   uint64
+	keys  []uint64 // per trial (dense engine), keys[0] = key
 }
 
 // AddPoisson adds n Poisson sources firing at rateHz each.
@@ -50,14 +51,26 @@ func (p *Poisson) Read(name string, i int) (float64, error) { return readVar(p, 
 
 func (p *Poisson) update(k int64) {}
 
-func (p *Poisson) threshold(k int64) {
-	p.spikes = p.spikes[:0]
-	scale := p.sim.cfg.DT / 1000
-	for i, r := range p.Rates {
-		if r > 0 && uniform01(p.key, k, i) < r*scale {
-			p.spikes = append(p.spikes, int32(i))
+func (p *Poisson) threshold(k int64) { p.spikes = p.draw(k, 0, p.spikes[:0]) }
+
+// draw appends the spikes of trial tr at step k to dst (trial 0 is the
+// event engine's draw).
+func (p *Poisson) draw(k int64, tr int, dst []int32) []int32 {
+	for len(p.keys) <= tr {
+		t := len(p.keys)
+		if t == 0 {
+			p.keys = append(p.keys, p.key)
+		} else {
+			p.keys = append(p.keys, rng.Key(p.sim.cfg.Seed, fmt.Sprintf("sim/poisson/%s/trial%d", p.name, t)))
 		}
 	}
+	scale := p.sim.cfg.DT / 1000
+	for i, r := range p.Rates {
+		if r > 0 && uniform01(p.keys[tr], k, i) < r*scale {
+			dst = append(dst, int32(i))
+		}
+	}
+	return dst
 }
 
 func (p *Poisson) reset(k int64)               {}

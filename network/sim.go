@@ -23,9 +23,16 @@ type SimConfig struct {
 	// Run whose state monitors would pass it is refused before it starts,
 	// and spike monitors stop the run when they reach it.
 	MonitorBytes int64
-	// Backend is where batched (rate) work runs and is recorded in run
-	// files; nil means the cpu reference. The event-driven engine itself
-	// runs on the host (see Sim).
+	// Engine is "event" (the default: event-driven synapses on the host,
+	// the exact reference, every model and plasticity) or "dense" (the
+	// same models as batched tensor operations on Backend, for GPUs and for
+	// many trials at once; static synapses only, see sim_dense.go).
+	Engine string
+	// Trials is the number of independent trials the dense engine runs at
+	// once (0 means 1; the event engine runs one).
+	Trials int
+	// Backend is where the dense engine runs (nil means a cpu backend);
+	// the event engine runs on the host and accepts only nil or cpu.
 	Backend backends.Backend
 }
 
@@ -39,6 +46,12 @@ func (c SimConfig) withDefaults() SimConfig {
 	}
 	if c.MonitorBytes == 0 {
 		c.MonitorBytes = 1 << 30
+	}
+	if c.Engine == "" {
+		c.Engine = "event"
+	}
+	if c.Trials == 0 {
+		c.Trials = 1
 	}
 	return c
 }
@@ -61,6 +74,21 @@ func (c SimConfig) Validate() error {
 	}
 	if c.MonitorBytes < 0 {
 		return fmt.Errorf("network: simulation MonitorBytes = %d must be ≥ 0", c.MonitorBytes)
+	}
+	switch c.Engine {
+	case "event":
+		if c.Trials != 1 {
+			return fmt.Errorf("network: the event engine runs one trial; Trials = %d needs Engine \"dense\"", c.Trials)
+		}
+		if c.Backend != nil && c.Backend.Name() != "cpu" {
+			return fmt.Errorf("network: the event engine runs on the host; backend %q needs Engine \"dense\"", c.Backend.Name())
+		}
+	case "dense":
+		if c.Trials < 1 || c.Trials > 1<<20 {
+			return fmt.Errorf("network: Trials = %d must be in [1, %d]", c.Trials, 1<<20)
+		}
+	default:
+		return fmt.Errorf("network: unknown simulation Engine %q (event, dense)", c.Engine)
 	}
 	return nil
 }
@@ -96,6 +124,7 @@ type Sim struct {
 	stateMon []*StateMonitor
 	onStep   []func(k int64)
 	extra    map[string][]float64
+	dense    *denseEngine
 
 	step    int64 // the next step to run
 	inStep  bool
@@ -113,8 +142,12 @@ func NewSim(cfg SimConfig) (*Sim, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	if cfg.Backend != nil && cfg.Backend.Name() != "cpu" {
-		return nil, fmt.Errorf("network: simulated time runs its event-driven engine on the host; backend %q is not supported for it yet (use cpu)", cfg.Backend.Name())
+	if cfg.Engine == "dense" && cfg.Backend == nil {
+		b, err := backends.New("cpu")
+		if err != nil {
+			return nil, err
+		}
+		cfg.Backend = b
 	}
 	md, _ := stepsOf("MaxDelayMS", cfg.MaxDelayMS, cfg.DT)
 	return &Sim{cfg: cfg, maxDelay: int(md), popNames: map[string]bool{}}, nil
@@ -232,6 +265,11 @@ func (s *Sim) Run(n int64) error {
 	if err := s.checkMonitorBudget(n); err != nil {
 		return err
 	}
+	if !s.frozen && s.cfg.Engine == "dense" {
+		if err := s.buildDense(); err != nil {
+			return err
+		}
+	}
 	s.frozen = true
 	s.stopReq = false
 	end := s.step + n
@@ -249,6 +287,15 @@ func (s *Sim) advance() error {
 	k := s.step
 	s.inStep = true
 	defer func() { s.inStep = false }()
+	if s.dense != nil {
+		s.dense.advance(s, k)
+		for _, m := range s.spikeMon {
+			if err := m.record(k); err != nil {
+				return err
+			}
+		}
+		return s.end(k)
+	}
 	// 1. groups
 	for _, p := range s.pops {
 		p.update(k)
@@ -280,7 +327,12 @@ func (s *Sim) advance() error {
 	for _, p := range s.pops {
 		p.reset(k)
 	}
-	// 5. end: modulated weight updates, monitors, callbacks
+	return s.end(k)
+}
+
+// end runs phase 5 of step k: modulated weight updates, state monitors,
+// callbacks.
+func (s *Sim) end(k int64) error {
 	for _, sp := range s.projs {
 		if sp.Mod != nil {
 			if every := sp.P.UpdateEvery(); k%every == 0 {

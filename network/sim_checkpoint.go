@@ -57,6 +57,9 @@ type modState struct {
 // releases, the step. Restoring it into a simulation built the same way
 // (same code, same seed) continues bit-identically.
 func (s *Sim) Save(path string) error {
+	if s.dense != nil {
+		return fmt.Errorf("network: checkpoints hold the event engine's state; the dense engine keeps its state on the device and cannot be saved yet")
+	}
 	st := simState{Step: s.step, DT: s.cfg.DT, Seed: s.cfg.Seed, SpikeCount: s.spikeCount}
 	for _, p := range s.pops {
 		st.Pops = append(st.Pops, popState{Name: p.Name(), Model: p.Model(), Vars: p.state(), Spikes: p.Spikes()})

@@ -17,6 +17,9 @@ type SpikeMonitor struct {
 	// Index and Step are the recorded spikes: neuron Index[q] at Step[q].
 	Index []int32
 	Step  []int64
+	// Trial is each spike's trial when the simulation runs several (the
+	// dense engine); nil otherwise.
+	Trial []int32
 	dt    float64
 	keep  []bool // nil = every neuron
 	sim   *Sim
@@ -43,16 +46,22 @@ func (s *Sim) MonitorSpikes(pop Neurons, indices ...int) (*SpikeMonitor, error) 
 }
 
 func (m *SpikeMonitor) record(k int64) error {
-	for _, i := range m.Pop.Spikes() {
-		if m.keep != nil && !m.keep[i] {
-			continue
+	trials := m.sim.cfg.Trials
+	for tr := 0; tr < trials; tr++ {
+		for _, i := range m.sim.TrialSpikes(m.Pop, tr) {
+			if m.keep != nil && !m.keep[i] {
+				continue
+			}
+			if m.sim.monUsed+16 > m.sim.cfg.MonitorBytes {
+				return fmt.Errorf("network: spike monitor on %s reached SimConfig.MonitorBytes = %d bytes at step %d; raise it, record fewer neurons, or write and clear the monitor between runs", m.Pop.Name(), m.sim.cfg.MonitorBytes, k)
+			}
+			m.Index = append(m.Index, i)
+			m.Step = append(m.Step, k)
+			if trials > 1 {
+				m.Trial = append(m.Trial, int32(tr))
+			}
+			m.sim.monUsed += 16
 		}
-		if m.sim.monUsed+12 > m.sim.cfg.MonitorBytes {
-			return fmt.Errorf("network: spike monitor on %s reached SimConfig.MonitorBytes = %d bytes at step %d; raise it, record fewer neurons, or write and clear the monitor between runs", m.Pop.Name(), m.sim.cfg.MonitorBytes, k)
-		}
-		m.Index = append(m.Index, i)
-		m.Step = append(m.Step, k)
-		m.sim.monUsed += 12
 	}
 	return nil
 }
@@ -68,16 +77,24 @@ func (m *SpikeMonitor) TimesMS() []float64 {
 
 // Clear drops the recorded spikes (after writing them, in a long run).
 func (m *SpikeMonitor) Clear() {
-	m.sim.monUsed -= int64(12 * len(m.Step))
-	m.Index, m.Step = m.Index[:0], m.Step[:0]
+	m.sim.monUsed -= int64(16 * len(m.Step))
+	m.Index, m.Step, m.Trial = m.Index[:0], m.Step[:0], m.Trial[:0]
 }
 
 // WriteCSV writes the spikes to path atomically as CSV with the header
-// "index,step,t_ms" (docs/SIMULATED_TIME.md, "Monitor files").
+// "index,step,t_ms" ("trial,index,step,t_ms" when several trials ran;
+// docs/SIMULATED_TIME.md, "Monitor files").
 func (m *SpikeMonitor) WriteCSV(path string) error {
 	var b bytes.Buffer
+	if m.Trial != nil {
+		b.WriteString("trial,")
+	}
 	b.WriteString("index,step,t_ms\n")
 	for q := range m.Step {
+		if m.Trial != nil {
+			b.WriteString(strconv.Itoa(int(m.Trial[q])))
+			b.WriteByte(',')
+		}
 		b.WriteString(strconv.Itoa(int(m.Index[q])))
 		b.WriteByte(',')
 		b.WriteString(strconv.FormatInt(m.Step[q], 10))
@@ -101,7 +118,11 @@ type StateMonitor struct {
 	Values      []float32
 	dt          float64
 	read        func(i int, k int64) float64
-	sim         *Sim
+	// prepare, when set, fetches the values to read (the dense engine's
+	// download); target is what MonitorState was given.
+	prepare func()
+	target  any
+	sim     *Sim
 }
 
 // MonitorState records variable v of target every everyMS (a multiple of
@@ -125,7 +146,10 @@ func (s *Sim) MonitorState(target any, v string, indices []int, everyMS float64)
 	if len(indices) == 0 {
 		return nil, fmt.Errorf("network: state monitor of %q records no index; name the neurons or synapses to record", v)
 	}
-	m := &StateMonitor{Var: v, Indices: append([]int(nil), indices...), Every: every, dt: s.cfg.DT, sim: s}
+	if s.frozen {
+		return nil, fmt.Errorf("network: state monitor of %q added after the simulation started; add monitors before the first Run", v)
+	}
+	m := &StateMonitor{Var: v, Indices: append([]int(nil), indices...), Every: every, dt: s.cfg.DT, sim: s, target: target}
 	check := func(n int, what string) error {
 		for _, i := range indices {
 			if i < 0 || i >= n {
@@ -230,6 +254,9 @@ func growCap[T any](x []T, more int) []T {
 func (m *StateMonitor) record(k int64) {
 	if k%m.Every != 0 {
 		return
+	}
+	if m.prepare != nil {
+		m.prepare()
 	}
 	m.Steps = append(m.Steps, k)
 	for _, i := range m.Indices {
