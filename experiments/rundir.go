@@ -11,11 +11,14 @@ import (
 
 	"ghlsim/internal/buildinfo"
 	"ghlsim/internal/runfiles"
+	"ghlsim/internal/runlock"
 )
 
-// prepareRunDir creates dir or checks that it may be reused: a directory
-// holding another run's config.json is refused unless resume is set and the
-// configs agree, so results are never mixed or overwritten.
+// prepareRunDir creates dir, locks it for this process's lifetime, and
+// checks that it may be reused: a directory another process has locked, or
+// holding another run's config.json, is refused unless (for the latter)
+// resume is set and the configs agree, so results are never mixed or
+// overwritten.
 func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("output directory %s: %w (choose a writable --out)", dir, err)
@@ -26,6 +29,11 @@ func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err
 	}
 	probe.Close()
 	os.Remove(probe.Name())
+	// One process per run directory: a second train, or a --resume beside
+	// the run it resumes, stops here naming the holder (internal/runlock).
+	if err := runlock.Hold(dir); err != nil {
+		return false, err
+	}
 	cfgPath := filepath.Join(dir, runfiles.ConfigFile)
 	old, err := runfiles.ReadJSON[runfiles.RunInfo](cfgPath)
 	if errors.Is(err, os.ErrNotExist) {

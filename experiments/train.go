@@ -16,6 +16,7 @@ import (
 	"ghlsim/internal/progress"
 	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
+	"ghlsim/internal/runlock"
 	"ghlsim/network"
 	"ghlsim/synapse"
 )
@@ -132,6 +133,7 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		// flag leaves no empty run behind (os.Remove keeps a non-empty one).
 		defer func() {
 			if err != nil {
+				runlock.Drop(opt.Out) // the lock file this call created
 				os.Remove(opt.Out)
 			}
 		}()

@@ -13,6 +13,7 @@ import (
 	"ghlsim/internal/progress"
 	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
+	"ghlsim/internal/runlock"
 )
 
 // stringList is a repeatable string flag.
@@ -106,7 +107,20 @@ func cmdRun(args []string) error {
 	if !*noReport {
 		opt.AfterCell = writeReport
 	}
+	// One process per experiment directory (cells lock their own); the
+	// lock lasts until this process exits (internal/runlock).
+	_, statErr := os.Stat(*out)
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("output directory %s: %w (choose a writable --out)", *out, err)
+	}
+	if err := runlock.Hold(*out); err != nil {
+		return err
+	}
 	t, err := experiments.RunExperiment(opt)
+	if err != nil && os.IsNotExist(statErr) {
+		runlock.Drop(*out)
+		os.Remove(*out) // only if nothing was written: a bad argument leaves no directory
+	}
 	if errors.Is(err, experiments.ErrInterrupted) {
 		return fmt.Errorf("%w: rerun the same command to resume", err)
 	}
