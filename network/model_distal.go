@@ -61,8 +61,18 @@ type DistalReward struct {
 // Rewards is the number of rewards scheduled so far.
 func (d *DistalReward) Rewards() int { return int(d.state[1]) }
 
-// NewDistalReward builds the network in a new simulation.
+// NewDistalReward builds the network in a new simulation (event engine).
 func NewDistalReward(p DistalRewardParams) (*DistalReward, error) {
+	return newDistalReward(p, SimConfig{})
+}
+
+// NewDistalRewardOn builds the network with the engine, backend and trials
+// of cfg (its DT, MaxDelayMS and Seed come from p).
+func NewDistalRewardOn(p DistalRewardParams, cfg SimConfig) (*DistalReward, error) {
+	return newDistalReward(p, cfg)
+}
+
+func newDistalReward(p DistalRewardParams, cfg SimConfig) (*DistalReward, error) {
 	switch {
 	case p.NExc < 2 || p.NInh < 0:
 		return nil, fmt.Errorf("network: distal reward needs ≥ 2 excitatory and ≥ 0 inhibitory neurons, got %d and %d", p.NExc, p.NInh)
@@ -71,7 +81,8 @@ func NewDistalReward(p DistalRewardParams) (*DistalReward, error) {
 	case !(p.CoincidenceMS > 0) || !(p.RewardMinMS >= p.DT) || !(p.RewardMaxMS >= p.RewardMinMS):
 		return nil, fmt.Errorf("network: distal reward windows: coincidence %v ms must be positive and reward delays %v…%v ms ordered and ≥ one step", p.CoincidenceMS, p.RewardMinMS, p.RewardMaxMS)
 	}
-	s, err := NewSim(SimConfig{DT: p.DT, MaxDelayMS: p.MaxDelayMS, Seed: p.Seed})
+	cfg.DT, cfg.MaxDelayMS, cfg.Seed = p.DT, p.MaxDelayMS, p.Seed
+	s, err := NewSim(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -333,7 +333,15 @@ func (s *Sim) advance() error {
 // end runs phase 5 of step k: modulated weight updates, state monitors,
 // callbacks.
 func (s *Sim) end(k int64) error {
+	if s.dense != nil {
+		for _, dp := range s.dense.plastic {
+			dp.update(k)
+		}
+	}
 	for _, sp := range s.projs {
+		if s.dense != nil {
+			break
+		}
 		if sp.Mod != nil {
 			if every := sp.P.UpdateEvery(); k%every == 0 {
 				sp.P.ModulatedUpdate(k, sp.Mod.At(k))

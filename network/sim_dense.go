@@ -5,6 +5,7 @@ import (
 
 	"ghlsim/backends"
 	"ghlsim/internal/rng"
+	"ghlsim/synapse"
 )
 
 // The dense engine runs a simulation as batched tensor operations on a
@@ -16,9 +17,10 @@ import (
 // trials at once: trial t draws its own Poisson spikes and noise. Spike
 // sources and external currents are the same in every trial.
 //
-// It supports LIF, Izhikevich, Poisson and spike-source populations and
-// static projections; plastic projections, neuromodulators, rate neurons and
-// encoders need the event engine, and Build reports that.
+// It supports LIF, Izhikevich, Poisson and spike-source populations, static
+// projections, and plastic (STDP, dopamine-modulated) projections with one
+// trial (sim_dense_plastic.go); rate neurons and encoders need the event
+// engine, and the first Run reports that.
 
 // denseEngine is the dense engine's state.
 type denseEngine struct {
@@ -27,8 +29,12 @@ type denseEngine struct {
 	pops   []densePop
 	byPop  map[Neurons]densePop
 	projs  []*denseProj
-	ones   map[int]backends.Tensor
-	host   []float32
+	// order lists static (*denseProj) and plastic (*densePlastic)
+	// projections in creation order: the synapses phase runs them so.
+	order   []any
+	plastic []*densePlastic
+	ones    map[int]backends.Tensor
+	host    []float32
 	// spikes per population per trial of the current step (host copies)
 	trialSpikes map[Neurons][][]int32
 }
@@ -92,9 +98,6 @@ func (e *denseEngine) ensureHost(n int) {
 func (s *Sim) buildDense() error {
 	b := s.cfg.Backend
 	e := &denseEngine{b: b, trials: s.cfg.Trials, byPop: map[Neurons]densePop{}, ones: map[int]backends.Tensor{}, trialSpikes: map[Neurons][][]int32{}}
-	if len(s.mods) > 0 {
-		return fmt.Errorf("network: the dense engine has no neuromodulators yet; use Engine \"event\"")
-	}
 	for _, p := range s.pops {
 		var dp densePop
 		switch q := p.(type) {
@@ -120,7 +123,13 @@ func (s *Sim) buildDense() error {
 	}
 	for _, sp := range s.projs {
 		if sp.P.Plasticity != nil {
-			return fmt.Errorf("network: the dense engine has no plastic projections yet (%s); use Engine \"event\"", sp.P.Name)
+			dp, err := e.newDensePlastic(s, sp)
+			if err != nil {
+				return err
+			}
+			e.plastic = append(e.plastic, dp)
+			e.order = append(e.order, dp)
+			continue
 		}
 		dp := &denseProj{pre: e.byPop[sp.Pre], post: e.byPop[sp.Post], preName: sp.Pre}
 		p := sp.P
@@ -169,8 +178,23 @@ func (s *Sim) buildDense() error {
 		}
 		dp.count = make([]int, s.maxDelay+1)
 		e.projs = append(e.projs, dp)
+		e.order = append(e.order, dp)
 	}
 	for _, m := range s.stateMon {
+		if proj, ok := m.target.(*synapse.Projection); ok {
+			if proj.Plasticity == nil {
+				continue // static weights live on the host too
+			}
+			if m.Var != "w" {
+				return fmt.Errorf("network: the dense engine records a plastic projection's w, not %s.%s; use the event engine for traces", proj.Name, m.Var)
+			}
+			for _, dp := range e.plastic {
+				if dp.p == proj {
+					m.prepare = dp.readWeights
+				}
+			}
+			continue
+		}
 		pop, ok := m.target.(Neurons)
 		if !ok {
 			continue
@@ -212,32 +236,56 @@ func (e *denseEngine) advance(s *Sim, k int64) {
 		b := pop.base()
 		b.spikes = append(b.spikes[:0], ts[0]...)
 	}
-	r := int64(0)
-	for _, dp := range e.projs {
-		r = int64(len(dp.hist))
-		slot := k % r
-		e.b.Copy(dp.hist[slot], dp.pre.spikes())
-		total := 0
-		for _, t := range e.trialSpikes[dp.preName] {
-			total += len(t)
+	for _, o := range e.order {
+		switch dp := o.(type) {
+		case *densePlastic:
+			dp.step(k)
+		case *denseProj:
+			e.staticStep(dp, k)
 		}
-		dp.count[slot] = total
-		ex, in := dp.post.inputs()
-		for q, d := range dp.delays {
-			from := k - int64(d)
-			if from < 0 || dp.count[from%r] == 0 {
-				continue
-			}
-			e.b.Linear(dp.tmp, dp.hist[from%r], dp.wex[q], nil)
-			e.b.Add(ex, ex, dp.tmp)
-			if dp.win != nil {
-				e.b.Linear(dp.tmp, dp.hist[from%r], dp.win[q], nil)
-				e.b.Add(in, in, dp.tmp)
-			}
-		}
+	}
+	for _, c := range s.mods {
+		c.Apply(k)
 	}
 	for _, p := range e.pops {
 		p.reset(k)
+	}
+}
+
+// staticStep delivers the arrivals of step k through a static projection.
+func (e *denseEngine) staticStep(dp *denseProj, k int64) {
+	r := int64(len(dp.hist))
+	slot := k % r
+	e.b.Copy(dp.hist[slot], dp.pre.spikes())
+	total := 0
+	for _, t := range e.trialSpikes[dp.preName] {
+		total += len(t)
+	}
+	dp.count[slot] = total
+	ex, in := dp.post.inputs()
+	for q, d := range dp.delays {
+		from := k - int64(d)
+		if from < 0 || dp.count[from%r] == 0 {
+			continue
+		}
+		e.b.Linear(dp.tmp, dp.hist[from%r], dp.wex[q], nil)
+		e.b.Add(ex, ex, dp.tmp)
+		if dp.win != nil {
+			e.b.Linear(dp.tmp, dp.hist[from%r], dp.win[q], nil)
+			e.b.Add(in, in, dp.tmp)
+		}
+	}
+}
+
+// SyncWeights copies the dense engine's plastic weights back into the host
+// projections (p.W), e.g. before reading or monitoring them; a no-op for
+// the event engine.
+func (s *Sim) SyncWeights() {
+	if s.dense == nil {
+		return
+	}
+	for _, dp := range s.dense.plastic {
+		dp.readWeights()
 	}
 }
 

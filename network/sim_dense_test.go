@@ -2,6 +2,7 @@ package network
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -137,11 +138,16 @@ func TestDenseEngineRefusesWhatItLacks(t *testing.T) {
 	p := DefaultDistalReward()
 	p.NExc, p.NInh, p.OutDegree = 80, 20, 10
 	s := mustSim(t, SimConfig{Engine: "dense", DT: 1})
-	if _, err := s.AddConcentration("da", p.Dopamine); err != nil {
+	if _, err := s.AddRate("r", 3, RateParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Run(1); err == nil {
-		t.Fatal("the dense engine accepted a neuromodulator")
+		t.Fatal("the dense engine accepted rate neurons")
+	}
+	if _, err := newDistalReward(p, SimConfig{Engine: "dense", Trials: 2}); err != nil {
+		t.Fatal(err)
+	} else if d, _ := newDistalReward(p, SimConfig{Engine: "dense", Trials: 2}); d.Sim.Run(1) == nil {
+		t.Fatal("the dense engine accepted plastic synapses with two trials")
 	}
 	if _, err := NewSim(SimConfig{Trials: 4}); err == nil {
 		t.Fatal("the event engine accepted 4 trials")
@@ -189,4 +195,57 @@ func TestDenseTorchParity(t *testing.T) {
 	}
 	sameSpikes(t, "lif (torch:cpu vs event)", evL, keep(toL), 100)
 	sameSpikes(t, "izh (torch:cpu vs event)", evZ, keep(toZ), 50)
+}
+
+// A dopamine-modulated STDP network (the small distal-reward model: 100
+// Izhikevich neurons, 1–20 ms delays, nearest-spike traces, releases) gives
+// the same spikes and weights on the dense engine — cpu and torch:cpu — as
+// on the event engine.
+func TestDensePlasticMatchesEventEngine(t *testing.T) {
+	build := func(cfg SimConfig) (*DistalReward, *SpikeMonitor) {
+		p := DefaultDistalReward()
+		p.NExc, p.NInh, p.OutDegree, p.Seed = 80, 20, 10, 5
+		d, err := newDistalReward(p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []int64{300, 900, 1500} {
+			if err := d.Dopamine.Schedule(k, 0.5); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, _ := d.Sim.MonitorSpikes(d.Neurons)
+		return d, m
+	}
+	ev, evM := build(SimConfig{})
+	if err := ev.Sim.RunFor(4000); err != nil {
+		t.Fatal(err)
+	}
+	engines := map[string]SimConfig{"cpu": {Engine: "dense"}}
+	if tb, err := backends.New("torch:cpu"); err == nil {
+		defer tb.Close()
+		engines["torch:cpu"] = SimConfig{Engine: "dense", Backend: tb}
+	} else if os.Getenv("GHLSIM_REQUIRE_TORCH") == "1" {
+		t.Fatal(err)
+	}
+	for name, cfg := range engines {
+		de, deM := build(cfg)
+		if err := de.Sim.RunFor(4000); err != nil {
+			t.Fatal(err)
+		}
+		sameSpikes(t, "dense "+name, evM, deM, 300)
+		de.Sim.SyncWeights()
+		worst, moved := 0.0, 0
+		for s := range ev.Exc.W {
+			d := math.Abs(float64(ev.Exc.W[s] - de.Exc.W[s]))
+			worst = math.Max(worst, d)
+			if ev.Exc.W[s] != 1 {
+				moved++
+			}
+		}
+		if worst > 1e-4 || moved < len(ev.Exc.W)/2 {
+			t.Fatalf("dense %s: weights differ by up to %g mV from the event engine (%d of %d weights moved)", name, worst, moved, len(ev.Exc.W))
+		}
+		t.Logf("dense %s: %d weights within %.2g mV of the event engine", name, len(ev.Exc.W), worst)
+	}
 }
