@@ -38,22 +38,22 @@ type BenchSimConfig struct {
 
 // BenchSimRow is one side's measurement.
 type BenchSimRow struct {
-	Engine         string  `json:"engine"` // "ghlsim/event" or "brian2/<target>"
-	Seconds        float64 `json:"simulated_s"`
-	WallPerSimS    float64 `json:"wall_s_per_sim_s"` // ghlsim: the median of its interleaved runs
+	Engine      string  `json:"engine"` // "ghlsim/event" or "brian2/<target>"
+	Seconds     float64 `json:"simulated_s"`
+	WallPerSimS float64 `json:"wall_s_per_sim_s"` // ghlsim: the median of its interleaved runs
 	// WallRuns lists ghlsim's interleaved measurements (one before each
 	// Brian2 target and one after the last), wall s per simulated s.
 	WallRuns       []float64 `json:"wall_runs,omitempty"`
-	CompileS       float64 `json:"compile_s,omitempty"`
-	Spikes         int64   `json:"spikes"`
-	SpikesPerS     float64 `json:"spikes_per_wall_s"`
-	Events         int64   `json:"synaptic_events"`
-	EventsPerS     float64 `json:"events_per_wall_s"`
-	BytesPerSyn    float64 `json:"bytes_per_synapse,omitempty"`
-	AllocsPerStep  float64 `json:"allocs_per_step"`
-	RewardedWeight float64 `json:"rewarded_weight_mv"`
-	MeanExcWeight  float64 `json:"mean_exc_weight_mv"`
-	Error          string  `json:"error,omitempty"`
+	CompileS       float64   `json:"compile_s,omitempty"`
+	Spikes         int64     `json:"spikes"`
+	SpikesPerS     float64   `json:"spikes_per_wall_s"`
+	Events         int64     `json:"synaptic_events"`
+	EventsPerS     float64   `json:"events_per_wall_s"`
+	BytesPerSyn    float64   `json:"bytes_per_synapse,omitempty"`
+	AllocsPerStep  float64   `json:"allocs_per_step"`
+	RewardedWeight float64   `json:"rewarded_weight_mv"`
+	MeanExcWeight  float64   `json:"mean_exc_weight_mv"`
+	Error          string    `json:"error,omitempty"`
 }
 
 // BenchSimReport is the result: ghlsim's row first, then Brian2's.

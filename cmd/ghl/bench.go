@@ -17,6 +17,11 @@ import (
 )
 
 func cmdBench(args []string) error {
+	for _, a := range args {
+		if a == "--sim" || a == "-sim" || a == "--sim=true" {
+			return cmdBenchSim(args)
+		}
+	}
 	fs := flag.NewFlagSet("ghl bench", flag.ContinueOnError)
 	cfg := experiments.BenchDefaults()
 	widths := fs.String("widths", "1,0.25", "DeepHebb width multipliers, comma-separated")
