@@ -15,9 +15,11 @@ import (
 	"ghlsim/synapse"
 )
 
-// TrainConfig is everything one training run depends on. Zero fields take
-// the rule's defaults (Defaults / ApplyRuleDefaults); config.json records the
-// effective values.
+// TrainConfig is everything one training run depends on. The rule-dependent
+// fields (learning rates, hidden weight decay, momentum: pointers, so that
+// 0 is a value) take the rule's defaults when nil, and other zero fields
+// noted below likewise (RuleDefaults); config.json records the effective
+// values.
 type TrainConfig struct {
 	// Dataset is mnist, fashion-mnist, cifar10, cifar100, imagefolder or synthetic.
 	Dataset string `json:"dataset"`
@@ -42,18 +44,21 @@ type TrainConfig struct {
 	Epochs int `json:"epochs"`
 	// Batch is the training batch size.
 	Batch int `json:"batch"`
-	// HiddenLR is η of the hidden layers at step 0 (ALGORITHM.md §3).
-	HiddenLR float64 `json:"hidden_lr"`
-	// HiddenWD is λ of the hidden layers (coupled L2).
-	HiddenWD float64 `json:"hidden_wd"`
-	// ReadoutLR is the classifier's (and BN affine) learning rate at step 0.
-	ReadoutLR float64 `json:"readout_lr"`
+	// HiddenLR is η of the hidden layers at step 0 (ALGORITHM.md §3); nil =
+	// the rule's default.
+	HiddenLR *float64 `json:"hidden_lr,omitempty"`
+	// HiddenWD is λ of the hidden layers (coupled L2); nil = the rule's default.
+	HiddenWD *float64 `json:"hidden_wd,omitempty"`
+	// ReadoutLR is the classifier's (and BN affine) learning rate at step 0;
+	// nil = the rule's default.
+	ReadoutLR *float64 `json:"readout_lr,omitempty"`
 	// ReadoutWD is the classifier's weight decay (0 in the paper).
 	ReadoutWD float64 `json:"readout_wd"`
 	// Optimizer trains gradient-trained tensors: "sgd" or "adam".
 	Optimizer string `json:"optimizer"`
-	// Momentum of SGD (0 = plain SGD as in the paper's GHL runs).
-	Momentum float64 `json:"momentum"`
+	// Momentum of SGD; nil = the rule's default (0, plain SGD as in the
+	// paper's GHL runs; 0.9 for bp and the FastHebb readouts).
+	Momentum *float64 `json:"momentum,omitempty"`
 	// Schedule is "cosine" (annealed to 0, stepped per iteration, the paper),
 	// "constant", or "steps" (halved at 20/35/50/60/70/80/90 % — SoftHebb's readout).
 	Schedule string `json:"schedule"`
@@ -106,17 +111,29 @@ func Defaults() TrainConfig {
 	}
 }
 
-// RuleDefaults fills learning rates, optimiser and schedule that are unset
-// (zero) with the defaults of the rule:
+// Float returns a pointer to v, for TrainConfig's optional fields.
+func Float(v float64) *float64 { return &v }
+
+// val is *p, or 0 for nil.
+func val(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// RuleDefaults fills learning rates, weight decay and momentum that are
+// unset (nil), and optimiser, schedule and Hebbian settings that are zero,
+// with the defaults of the rule (an explicit 0 stays 0):
 //
 //	ghl, sign, hebb  hidden lr 1e-2, wd 5e-2, readout lr 5e-3, plain SGD, cosine (the paper's DeepHebb settings)
 //	bp               lr 1e-2 for all layers, SGD momentum 0.9, wd 5e-4, cosine (standard backprop)
 //	softhebb         1 unsupervised epoch at batch 10 with per-layer lr 0.08/0.005/0.01,
 //	                 then the readout by Adam lr 1e-3, halved at 20/35/…/90 %
 func (c *TrainConfig) RuleDefaults() {
-	set := func(p *float64, v float64) {
-		if *p == 0 {
-			*p = v
+	set := func(p **float64, v float64) {
+		if *p == nil {
+			*p = &v
 		}
 	}
 	switch c.Rule {
@@ -163,6 +180,9 @@ func (c *TrainConfig) RuleDefaults() {
 		set(&c.HiddenWD, 5e-2)
 		set(&c.ReadoutLR, 5e-3)
 	}
+	set(&c.HiddenLR, 0) // rules without a hidden learning rate (the FastHebb readouts)
+	set(&c.HiddenWD, 0)
+	set(&c.Momentum, 0)
 	if c.Optimizer == "" {
 		c.Optimizer = "sgd"
 	}
@@ -203,13 +223,13 @@ func (c TrainConfig) Validate() error {
 	if c.Batch < 1 {
 		bad("batch %d must be at least 1", c.Batch)
 	}
-	for name, v := range map[string]float64{"hidden_lr": c.HiddenLR, "hidden_wd": c.HiddenWD, "readout_lr": c.ReadoutLR, "readout_wd": c.ReadoutWD, "momentum": c.Momentum} {
+	for name, v := range map[string]float64{"hidden_lr": val(c.HiddenLR), "hidden_wd": val(c.HiddenWD), "readout_lr": val(c.ReadoutLR), "readout_wd": c.ReadoutWD, "momentum": val(c.Momentum)} {
 		if v < 0 || !finite(v) {
 			bad("%s %g must be a non-negative number", name, v)
 		}
 	}
-	if c.Momentum >= 1 {
-		bad("momentum %g must be below 1", c.Momentum)
+	if val(c.Momentum) >= 1 {
+		bad("momentum %g must be below 1", val(c.Momentum))
 	}
 	if c.Optimizer != "sgd" && c.Optimizer != "adam" {
 		bad("optimizer %s is unknown: use sgd or adam", quote.Q(c.Optimizer))

@@ -39,7 +39,7 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 	c.Batch = 64
 	c.ValFraction = 0.1
 	if rule == "ghl" || rule == "sign" || rule == "hebb" {
-		c.HiddenLR, c.HiddenWD, c.ReadoutLR = a.lr, a.wd, a.readoutLR
+		c.HiddenLR, c.HiddenWD, c.ReadoutLR = Float(a.lr), Float(a.wd), Float(a.readoutLR)
 	}
 	switch budget {
 	case "smoke":

@@ -22,7 +22,7 @@ func polarityDatasets(budget string) []string {
 func polarityConfig(budget, dataset, modulator string) TrainConfig {
 	c := Defaults()
 	c.Arch, c.Rule, c.Modulator = "deephebb", "ghl", modulator
-	c.HiddenLR, c.HiddenWD, c.ReadoutLR = 1e-2, 5e-2, 5e-3
+	c.HiddenLR, c.HiddenWD, c.ReadoutLR = Float(1e-2), Float(5e-2), Float(5e-3)
 	c.Dataset = dataset
 	switch budget {
 	case "smoke":

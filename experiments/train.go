@@ -174,7 +174,7 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		}
 	}
 	t.hyper = network.Hyper{
-		HiddenWD: float32(cfg.HiddenWD), ReadoutWD: float32(cfg.ReadoutWD),
+		HiddenWD: float32(val(cfg.HiddenWD)), ReadoutWD: float32(cfg.ReadoutWD),
 		HiddenOpt:  t.optimizer(),
 		ReadoutOpt: t.readoutOptimizer(),
 	}
@@ -229,7 +229,7 @@ func (t *trainer) optimizer() synapse.Optimizer {
 	if t.cfg.Optimizer == "adam" {
 		return synapse.Optimizer{Kind: "adam", Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 	}
-	return synapse.Optimizer{Kind: "sgd", Momentum: float32(t.cfg.Momentum)}
+	return synapse.Optimizer{Kind: "sgd", Momentum: float32(val(t.cfg.Momentum))}
 }
 
 // readoutOptimizer: the paper trains the classifier by plain SGD for GHL
@@ -399,7 +399,7 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 			}
 			step := t.net.Step()
 			m := float32(LRAt(cfg.Schedule, step, total))
-			t.hyper.HiddenLR, t.hyper.ReadoutLR = float32(cfg.HiddenLR)*m, float32(cfg.ReadoutLR)*m
+			t.hyper.HiddenLR, t.hyper.ReadoutLR = float32(val(cfg.HiddenLR))*m, float32(val(cfg.ReadoutLR))*m
 			began := time.Now()
 			st, err := t.net.TrainStep(bt.X, bt.Y, t.hyper, t.opt.Monitors...)
 			if err != nil {

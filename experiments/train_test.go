@@ -49,7 +49,7 @@ func TestTrainWritesRunDirectory(t *testing.T) {
 		t.Errorf("run info incomplete: %+v", info)
 	}
 	var cfg TrainConfig
-	if err := json.Unmarshal(info.Config, &cfg); err != nil || cfg.HiddenLR != 1e-2 {
+	if err := json.Unmarshal(info.Config, &cfg); err != nil || cfg.HiddenLR == nil || *cfg.HiddenLR != 1e-2 {
 		t.Errorf("effective config not recorded: %+v %v", cfg, err)
 	}
 	eps, err := runfiles.ReadJSONL[runfiles.Epoch](filepath.Join(dir, runfiles.MetricsFile))

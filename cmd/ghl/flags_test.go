@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"ghlsim/experiments"
+	"ghlsim/internal/runfiles"
 )
 
 // parseTrain parses ghl train flags over base the way cmdTrain does and
@@ -132,4 +134,53 @@ func TestFlagsAfterPositionals(t *testing.T) {
 	if out := ghl(t, nil, 2, "report", a, "--bogus"); !strings.Contains(out, "flag provided but not defined: -bogus") {
 		t.Errorf("unknown flag after a positional: %s", out)
 	}
+}
+
+// TestZeroFlags: --momentum 0 could not be set for --rule bp (0 meant "the
+// rule's default 0.9", and config.json recorded 0.9). Every numeric flag
+// now takes 0 as a value, config.json records the effective values, and
+// ghl train -h shows each flag's default and the rules' defaults.
+func TestZeroFlags(t *testing.T) {
+	c := parseTrain(t, experiments.Defaults(), "--rule", "bp", "--momentum", "0", "--hidden-wd", "0", "--readout-lr", "0.5")
+	c.RuleDefaults()
+	if *c.Momentum != 0 || *c.HiddenWD != 0 || *c.ReadoutLR != 0.5 || *c.HiddenLR != 1e-2 {
+		t.Errorf("--rule bp --momentum 0 --hidden-wd 0: momentum %g, hidden_wd %g, readout_lr %g, hidden_lr %g", *c.Momentum, *c.HiddenWD, *c.ReadoutLR, *c.HiddenLR)
+	}
+	c = parseTrain(t, experiments.Defaults(), "--rule", "bp")
+	if c.RuleDefaults(); *c.Momentum != 0.9 {
+		t.Errorf("--rule bp: momentum %g, want 0.9", *c.Momentum)
+	}
+	for _, z := range [][]string{{"--val-fraction", "0"}, {"--seed", "0"}, {"--trace-decay", "0"}, {"--readout-wd", "0"}} {
+		base := experiments.Defaults()
+		base.ValFraction, base.Seed, base.TraceDecay, base.ReadoutWD = 0.3, 7, 0.5, 0.1
+		c := parseTrain(t, base, z...)
+		v := map[string]float64{"--val-fraction": c.ValFraction, "--seed": float64(c.Seed), "--trace-decay": c.TraceDecay, "--readout-wd": c.ReadoutWD}[z[0]]
+		if v != 0 {
+			t.Errorf("%s 0 over a non-zero config: %g", z[0], v)
+		}
+	}
+
+	run := filepath.Join(t.TempDir(), "bp")
+	ghl(t, nil, 0, quickTrain(run, "--rule", "bp", "--momentum", "0")...)
+	info, err := runfiles.ReadJSON[runfiles.RunInfo](filepath.Join(run, runfiles.ConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec experiments.TrainConfig
+	if err := json.Unmarshal(info.Config, &rec); err != nil || rec.Momentum == nil || *rec.Momentum != 0 || *rec.HiddenLR != 1e-2 {
+		t.Errorf("config.json does not record momentum 0 and bp's hidden_lr: %v\n%s", err, info.Config)
+	}
+
+	help := ghl(t, nil, 0, "train", "-h")
+	for _, want := range []string{`--dataset string`, `(default "mnist")`, `--epochs int`, `(default 1)`, `--threads int`, `(default 0)`,
+		"--momentum float", "rule defaults", "bp        0.01       0.0005     0.01        0.9"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("ghl train -h lacks %q:\n%s", want, help)
+		}
+	}
+}
+
+// quickTrain is a ghl train of a second or so on synthetic data.
+func quickTrain(out string, extra ...string) []string {
+	return append([]string{"train", "--dataset", "synthetic", "--width", "0.05", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--threads", "1", "--no-report", "--out", out}, extra...)
 }

@@ -16,11 +16,6 @@ import (
 	"ghlsim/internal/runlock"
 )
 
-// quickTrain is a ghl train of a second or so on synthetic data.
-func quickTrain(out string, extra ...string) []string {
-	return append([]string{"train", "--dataset", "synthetic", "--width", "0.05", "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--threads", "1", "--no-report", "--out", out}, extra...)
-}
-
 // TestRunDirectoryLock: two ghl train --out X started together both ran
 // (and interleaved metrics.jsonl), and --resume X trained beside X's live
 // run. While one process holds a run directory, ghl train --out, ghl train

@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"ghlsim/experiments"
 	"ghlsim/internal/progress"
 	"ghlsim/internal/quote"
 	"ghlsim/internal/runfiles"
+	"ghlsim/synapse"
 )
 
 // trainFlags binds every TrainConfig field to a flag; only flags given on
@@ -23,18 +25,18 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.StringVar(&c.Data, "data", c.Data, "dataset location (directory, or .tar.gz for imagefolder); empty = the dataset's default")
 	fs.StringVar(&c.Arch, "arch", c.Arch, "architecture (see 'ghl list')")
 	fs.Float64Var(&c.Width, "width", c.Width, "channel width multiplier (1 = the paper)")
-	fs.StringVar(&c.Rule, "rule", c.Rule, "hidden-layer plasticity rule: ghl, bp, sign, hebb, softhebb")
+	fs.StringVar(&c.Rule, "rule", c.Rule, "hidden-layer plasticity rule: "+strings.Join(synapse.RuleNames(), ", "))
 	fs.StringVar(&c.Modulator, "modulator", c.Modulator, "third-factor source, e.g. grad-sign (the paper)")
 	fs.Float64Var(&c.TraceDecay, "trace-decay", c.TraceDecay, "eligibility-trace decay γ in [0,1) (0 = the paper)")
 	fs.Var(optFloat{&c.Dropout}, "dropout", "dropout rate before the classifier in [0,1) (default: the architecture's, 0.5)")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "supervised epochs")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
-	fs.Float64Var(&c.HiddenLR, "hidden-lr", c.HiddenLR, "hidden-layer learning rate (0 = the rule's default)")
-	fs.Float64Var(&c.HiddenWD, "hidden-wd", c.HiddenWD, "hidden-layer weight decay (0 = the rule's default)")
-	fs.Float64Var(&c.ReadoutLR, "readout-lr", c.ReadoutLR, "classifier learning rate (0 = the rule's default)")
+	fs.Var(optFloat{&c.HiddenLR}, "hidden-lr", "hidden-layer learning rate (default: the rule's, below; 0 freezes them)")
+	fs.Var(optFloat{&c.HiddenWD}, "hidden-wd", "hidden-layer weight decay (default: the rule's, below)")
+	fs.Var(optFloat{&c.ReadoutLR}, "readout-lr", "classifier learning rate (default: the rule's, below)")
 	fs.Float64Var(&c.ReadoutWD, "readout-wd", c.ReadoutWD, "classifier weight decay")
 	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer for gradient-trained tensors: sgd or adam (empty = the rule's default)")
-	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "SGD momentum (0 = the rule's default)")
+	fs.Var(optFloat{&c.Momentum}, "momentum", "SGD momentum (default: the rule's, below; 0 = plain SGD)")
 	fs.StringVar(&c.Schedule, "schedule", c.Schedule, "learning-rate schedule: cosine, constant, steps")
 	fs.Float64Var(&c.ValFraction, "val-fraction", c.ValFraction, "fraction of the training set held out for validation")
 	fs.IntVar(&c.TrainLimit, "train-limit", c.TrainLimit, "use at most this many training samples (0 = all)")
@@ -47,10 +49,62 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.IntVar(&c.TelemetryStride, "telemetry-stride", c.TelemetryStride, "record polarity telemetry every N steps (0 = off)")
 }
 
+// trainUsage is ghl train -h: every flag with its default, then the
+// defaults of the rule-dependent flags for each rule.
+func trainUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "usage: ghl train [flags]\n\nTrains one network into a run directory. Flags override --config; a flag not given takes\nthe default shown, or for the rule-dependent ones the rule's default below. 0 is a value for every\nnumeric flag (--momentum 0 is plain SGD even for --rule bp).\n\nflags:\n")
+	printFlags(fs)
+	fmt.Fprintf(w, "\nrule defaults (of flags and config fields not given):\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  rule\thidden-lr\thidden-wd\treadout-lr\tmomentum\toptimizer\tschedule\tunsupervised phase (hebbian_epochs, _batch, _lrs)")
+	num := func(p *float64) string { return strconv.FormatFloat(*p, 'g', -1, 64) }
+	for _, r := range synapse.RuleNames() {
+		c := experiments.TrainConfig{Rule: r}
+		c.RuleDefaults()
+		hebb := "-"
+		if experiments.Unsupervised(r) {
+			hebb = fmt.Sprintf("%d, %d, %v", c.HebbianEpochs, c.HebbianBatch, c.HebbianLRs)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r, num(c.HiddenLR), num(c.HiddenWD), num(c.ReadoutLR), num(c.Momentum), c.Optimizer, c.Schedule, hebb)
+	}
+	tw.Flush()
+}
+
+// printFlags is fs.PrintDefaults that shows every default, zeros included
+// (the flags without one are strings that default to empty, and the
+// rule-dependent ones, whose usage says so).
+func printFlags(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, usage := flag.UnquoteUsage(f)
+		if _, ok := f.Value.(optFloat); ok {
+			typ = "float"
+		}
+		line := "  --" + f.Name
+		if typ != "" {
+			line += " " + typ
+		}
+		line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
+		if f.DefValue != "" && !strings.Contains(usage, "(default") {
+			if g, ok := f.Value.(flag.Getter); ok && isString(g.Get()) {
+				line += fmt.Sprintf(" (default %q)", f.DefValue)
+			} else {
+				line += fmt.Sprintf(" (default %s)", f.DefValue)
+			}
+		}
+		fmt.Fprintln(fs.Output(), line)
+	})
+}
+
+func isString(v any) bool { _, ok := v.(string); return ok }
+
 func cmdTrain(args []string) error {
 	fs := flag.NewFlagSet("ghl train", flag.ContinueOnError)
+	fs.Usage = func() { trainUsage(fs) }
 	cfg := experiments.Defaults()
-	var file experiments.TrainConfig
+	// The flags are bound to a copy of the defaults, which -h shows; only
+	// the flags given are copied into cfg (overrideSet).
+	file := experiments.Defaults()
 	configPath := fs.String("config", "", "JSON config file (fields as in config.json's \"config\"); flags override it")
 	out := fs.String("out", "", "run directory (default runs/DATASET-ARCH-RULE-TIME)")
 	resume := fs.String("resume", "", "continue the run in this directory from its checkpoint")
