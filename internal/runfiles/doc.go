@@ -13,6 +13,7 @@
 //	bench.jsonl        Bench records (ghl bench)
 //	table.json         Table (experiment runs), with table.csv and table.md beside it
 //	cells/<id>/        one run directory per experiment cell
+//	sim.jsonl, sim.ckpt, monitors/  simulated-time runs (distal-reward cells; see sim.go)
 package runfiles
 
 // File names inside a run directory.

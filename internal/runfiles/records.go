@@ -78,6 +78,9 @@ type Table struct {
 	Title      string `json:"title"`
 	Metric     string `json:"metric"` // e.g. "test accuracy (%)"
 	Rows       []Row  `json:"rows"`
+	// Seeds lists, for simulated-time experiments (distal-reward), every
+	// finished cell × seed with its full result.
+	Seeds []SimResult `json:"seeds,omitzero"`
 }
 
 // Row is one line of a Table: a setting (e.g. architecture or parameter value)
