@@ -27,10 +27,14 @@ func cmdList(args []string) error {
 	for _, s := range neuromod.Names() {
 		fmt.Printf("  %-12s %s\n", s, neuromod.Summary(s))
 	}
+	fmt.Println("neuron models (simulated time, network.Sim):")
+	for _, m := range network.NeuronModels() {
+		fmt.Printf("  %-12s %s\n", m.Name, m.Summary)
+	}
 	fmt.Println("experiments (ghl run NAME --budget smoke|cpu|full):")
 	for _, e := range experiments.SpecNames() {
 		sp, _ := experiments.Lookup(e)
-		fmt.Printf("  %-12s %s\n", e, sp.Title)
+		fmt.Printf("  %-13s %s\n", e, sp.Title)
 	}
 	fmt.Println("backends:")
 	for _, b := range backends.Names() {
