@@ -182,8 +182,8 @@ func (w *localRun) run(t Task) {
 		defer w.mu.Unlock()
 		w.done++
 		acc := ""
-		if r, err := runfiles.ReadJSON[cellResult](filepath.Join(t.Dir, resultFile)); err == nil {
-			acc = fmt.Sprintf(", test %.2f%%", 100*r.TestAcc)
+		if sum, err := resultSummary(t); err == nil {
+			acc = ", " + sum
 		}
 		logf(w.opt.Log, "[%d/%d] done  %s / %s, seed %d in %.1f s%s\n", t.Index+1, w.s.Len(), t.Cell.Row, t.Cell.Column, t.Seed, time.Since(began).Seconds(), acc)
 		if w.afterErr == nil {

@@ -114,8 +114,8 @@ func SweepStatusOf(s *Sweep, opt StatusOptions) (*SweepStatus, error) {
 // taskState decides one task's state; q is its squeue entry when queued,
 // log its output file if any.
 func taskState(t Task, q queuedTask, queued, squeueOK bool, host, log string) (CellState, string) {
-	if r, err := runfiles.ReadJSON[cellResult](filepath.Join(t.Dir, resultFile)); err == nil {
-		return CellFinished, fmt.Sprintf("test %.2f%%, %.1f s", 100*r.TestAcc, r.Seconds)
+	if sum, err := resultSummary(t); err == nil {
+		return CellFinished, sum
 	} else if t.Finished() {
 		return CellFinished, fmt.Sprintf("(%s unreadable: %v)", resultFile, err)
 	}

@@ -129,6 +129,12 @@ func PrepareSweep(opt RunOptions) (*Sweep, error) {
 		return nil, err
 	}
 	for i := range cells {
+		if cells[i].Sim != nil {
+			if err := prepareSimCell(&cells[i], opt); err != nil {
+				return nil, fmt.Errorf("%s cell %s: %w", spec.Name, cells[i].ID(), err)
+			}
+			continue
+		}
 		if opt.Data != "" {
 			cells[i].Config.Data = opt.Data
 		}
@@ -247,6 +253,9 @@ func (s *Sweep) runTask(t Task, opt CellOptions) error {
 		return err
 	}
 	defer release()
+	if t.Cell.Sim != nil {
+		return s.runSimTask(t, opt)
+	}
 	cfg := t.Cell.Config
 	cfg.Seed = uint64(t.Seed)
 	open := opt.OpenBackend

@@ -31,8 +31,11 @@ type CellSpec struct {
 	Column string      // e.g. "GHL"
 	Param  string      // swept parameter name for numeric rows (e.g. "flip")
 	Value  float64     // swept parameter value
-	Config TrainConfig // the cell's training config (seed set by the runner)
+	Config TrainConfig `json:"Config,omitzero"` // the cell's training config (seed set by the runner)
 	Paper  *float64    // the paper's number (percent), if any
+	// Sim, when set, makes the cell a simulated-time run (distal-reward)
+	// instead of a training run; Config is then unused.
+	Sim *DistalConfig `json:",omitempty"`
 }
 
 // ID is the cell's directory-safe identifier, e.g. "deephebb__ghl".

@@ -20,6 +20,9 @@ func WriteTable(dir string) (*runfiles.Table, error) {
 		return nil, err
 	}
 	spec, _ := Lookup(sf.Experiment)
+	if isSimSpec(sf) {
+		return writeSimTable(dir, sf, spec)
+	}
 	t := &runfiles.Table{Experiment: sf.Experiment, Version: sf.Version, Budget: sf.Budget, Title: sf.Title, Metric: "test accuracy (%)"}
 	if spec != nil && spec.Metric != "" {
 		t.Metric = spec.Metric
@@ -107,8 +110,12 @@ func tableCSV(t *runfiles.Table) []byte {
 }
 
 // TableMarkdown lays the table out like the paper's: one row per setting,
-// per column our mean ± std (n seeds) and the paper's number.
+// per column our mean ± std (n seeds) and the paper's number; a
+// simulated-time experiment's table (Seeds set) gets one line per seed.
 func TableMarkdown(t *runfiles.Table, notes []string) string {
+	if t.Seeds != nil {
+		return simTableMarkdown(t, notes)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s (%s v%d, budget %s)\n\n%s; ours: mean ± std over seeds (n), final-epoch test accuracy.\n\n", t.Title, t.Experiment, t.Version, t.Budget, t.Metric)
 	var cols []string
