@@ -64,6 +64,7 @@ func RunFigures(r Run, st Style) ([]Figure, error) {
 			"Training throughput per configuration and implementation; whiskers span the slowest and fastest timed step.",
 			func() ([]byte, error) { return Throughput(r.Bench, st) }})
 	}
+	specs = append(specs, simFigures(r, "", "", st)...)
 	if r.Table != nil {
 		specs = append(specs, tableFigures(r, st)...)
 	}
@@ -90,6 +91,9 @@ func tableFigures(r Run, st Style) []figureSpec {
 		specs = append(specs, figureSpec{"sweep-" + slug(p), "Accuracy vs " + ParamLabel(p),
 			fmt.Sprintf("Our %s against %s, mean ± std over seeds; diamonds mark the paper's numbers.", metricLabel(t), ParamLabel(p)),
 			func() ([]byte, error) { return SweepCurves(t, p, st) }})
+	}
+	if t.Seeds != nil {
+		specs = append(specs, simTableFigures(r, st)...)
 	}
 	if len(r.Cells) > 0 {
 		curves := CellCurves(r)

@@ -24,6 +24,13 @@ type Run struct {
 	Table     *runfiles.Table      // table.json, experiment runs only
 	Weights   *safetensors.File    // weights.safetensors; not loaded for cells
 	Cells     []Run                // cells/<id>/ that have started (have config.json), in natural order
+
+	// Simulated-time runs (distal-reward cells): sim.jsonl, result.json,
+	// monitors/excerpt.json and the monitor CSV files in monitors/.
+	Sim       []runfiles.SimChunk
+	SimResult *runfiles.SimResult
+	Excerpt   *runfiles.MonitorExcerpt
+	Monitors  []string
 }
 
 // LoadRun reads the run directory dir. config.json must exist; every other
@@ -67,6 +74,9 @@ func loadRun(dir string, top bool) (Run, error) {
 		return r, err
 	}
 	if r.Bench, err = readOptionalJSONL[runfiles.Bench](dir, runfiles.BenchFile); err != nil {
+		return r, err
+	}
+	if err := r.loadSim(); err != nil {
 		return r, err
 	}
 	tpath := filepath.Join(dir, runfiles.TableFile)

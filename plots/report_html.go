@@ -138,6 +138,12 @@ func writeRun(w *htmlWriter, s runSection, h string) {
 	if r.Table != nil {
 		open("results", "Results")
 		writeResults(w, *r.Table)
+		if r.Table.Seeds != nil {
+			writeTable(w, "Per seed at the end of the run (rank among all excitatory synapses, 1 = strongest; first 4 mV: simulated seconds)", simSeedsHead, simSeedsRows(*r.Table), simSeedsLeft)
+			if head, rows := simMarks(*r.Table); len(rows) > 0 {
+				writeTable(w, "Rewarded synapse every 10 simulated minutes: weight (rank)", head, rows, func(i int) bool { return false })
+			}
+		}
 		w.WriteString("</section>\n")
 	}
 
@@ -150,6 +156,13 @@ func writeRun(w *htmlWriter, s runSection, h string) {
 
 	open("metrics", "Metrics per epoch")
 	switch {
+	case len(r.Sim) > 0:
+		w.el("p", `class="note"`, "One record per simulated chunk ("+runfiles.SimRecordsFile+"; at most 60 rows shown, evenly spaced):")
+		w.WriteString(`<div class="scroll">`)
+		writeTable(w, "", simChunkHead, simChunkRows(r.Sim), func(int) bool { return false })
+		w.WriteString("</div>\n")
+	case r.Table != nil && r.Table.Seeds != nil:
+		w.el("p", `class="note"`, "A simulated-time experiment keeps one record per chunk in its cells (cells/<id>/"+runfiles.SimRecordsFile+"); the results above list every seed.")
 	case len(r.Cells) > 0 && len(r.Epochs) == 0:
 		w.el("p", `class="note"`, "An experiment keeps per-epoch metrics in its cells (cells/<id>/"+runfiles.MetricsFile+"); one line per started cell:")
 		w.WriteString(`<div class="scroll">`)

@@ -76,6 +76,14 @@ func renderMarkdown(page reportPage) []byte {
 		if r.Table != nil {
 			fmt.Fprintf(&b, "%s Results\n\n", h)
 			mdResults(&b, *r.Table)
+			if r.Table.Seeds != nil {
+				b.WriteString("Per seed at the end of the run (rank among all excitatory synapses, 1 = strongest; first 4 mV: simulated seconds):\n\n")
+				mdTable(&b, simSeedsHead, simSeedsRows(*r.Table), simSeedsLeft)
+				if head, rows := simMarks(*r.Table); len(rows) > 0 {
+					b.WriteString("Rewarded synapse every 10 simulated minutes: weight (rank):\n\n")
+					mdTable(&b, head, rows, func(int) bool { return false })
+				}
+			}
 		}
 		fmt.Fprintf(&b, "%s Figures\n\n", h)
 		if len(s.Figures) == 0 {
@@ -84,6 +92,11 @@ func renderMarkdown(page reportPage) []byte {
 		mdFigures(&b, s.Figures)
 		fmt.Fprintf(&b, "%s Metrics per epoch\n\n", h)
 		switch {
+		case len(r.Sim) > 0:
+			fmt.Fprintf(&b, "One record per simulated chunk (%s; at most 60 rows shown, evenly spaced):\n\n", runfiles.SimRecordsFile)
+			mdTable(&b, simChunkHead, simChunkRows(r.Sim), func(int) bool { return false })
+		case r.Table != nil && r.Table.Seeds != nil:
+			fmt.Fprintf(&b, "A simulated-time experiment keeps one record per chunk in its cells (`cells/<id>/%s`); the results above list every seed.\n\n", runfiles.SimRecordsFile)
 		case len(r.Cells) > 0 && len(r.Epochs) == 0:
 			fmt.Fprintf(&b, "An experiment keeps per-epoch metrics in its cells (`cells/<id>/%s`); one line per started cell:\n\n", runfiles.MetricsFile)
 			mdTable(&b, runsHead, cellRows(r), runsLeft)

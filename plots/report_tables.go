@@ -95,7 +95,7 @@ func summaryRows(r Run) [][2]string {
 	}
 	eps := r.Epochs
 	if len(eps) == 0 {
-		if r.Table == nil && len(r.Bench) == 0 {
+		if r.Table == nil && len(r.Bench) == 0 && len(r.Sim) == 0 {
 			out = append(out, [2]string{"status", "no metrics.jsonl yet (run not started or no epoch finished)"})
 		}
 	} else {
@@ -139,7 +139,7 @@ func summaryRows(r Run) [][2]string {
 	if len(r.Bench) > 0 {
 		out = append(out, [2]string{"benchmarks", fmt.Sprintf("%d records in %s", len(r.Bench), runfiles.BenchFile)})
 	}
-	return out
+	return append(out, simSummaryRows(r)...)
 }
 
 // benchHead is the header of the benchmark table.
