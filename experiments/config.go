@@ -12,6 +12,7 @@ import (
 
 	"ghlsim/internal/quote"
 	"ghlsim/network"
+	"ghlsim/neuromod"
 	"ghlsim/synapse"
 )
 
@@ -36,6 +37,10 @@ type TrainConfig struct {
 	Modulator string `json:"modulator"`
 	// TraceDecay is the eligibility-trace decay γ in [0, 1) (0 = the paper).
 	TraceDecay float64 `json:"trace_decay"`
+	// StepMS is the simulated duration of one training step (a
+	// presentation) in ms, so the modulator spec may give delays in ms
+	// (delay:200ms); 0 = delays in steps only.
+	StepMS float64 `json:"step_ms,omitempty"`
 	// Dropout is the rate of the dropout before the classifier (deephebb,
 	// fasthebb) in [0, 1); absent (nil) = the architecture's default 0.5.
 	Dropout *float64 `json:"dropout,omitempty"`
@@ -210,6 +215,11 @@ func (c TrainConfig) Validate() error {
 	}
 	if !contains(synapse.RuleNames(), c.Rule) {
 		bad("rule %s is unknown: use one of %s", quote.Q(c.Rule), strings.Join(synapse.RuleNames(), ", "))
+	}
+	if c.StepMS < 0 || !finite(c.StepMS) {
+		bad("step_ms %g must be a finite duration ≥ 0", c.StepMS)
+	} else if _, err := neuromod.InSteps(c.Modulator, c.StepMS); err != nil {
+		bad("modulator: %v", err)
 	}
 	if c.TraceDecay < 0 || c.TraceDecay >= 1 {
 		bad("trace_decay %g must be in [0, 1)", c.TraceDecay)

@@ -219,7 +219,7 @@ func (t *trainer) buildNet(batch int) (*network.Network, error) {
 	if err := network.BuildArch(n, t.cfg.Arch, network.ArchOptions{C: s.C, H: s.H, W: s.W, Classes: s.Classes, Width: t.cfg.Width, SoftHebb: t.cfg.Rule == "softhebb", Dropout: t.cfg.Dropout}); err != nil {
 		return nil, fmt.Errorf("arch %s: %w", t.cfg.Arch, err)
 	}
-	if err := n.Build(network.Rules{Hidden: t.cfg.Rule, Modulator: t.cfg.Modulator, Decay: float32(t.cfg.TraceDecay)}); err != nil {
+	if err := n.Build(network.Rules{Hidden: t.cfg.Rule, Modulator: t.cfg.Modulator, Decay: float32(t.cfg.TraceDecay), StepMS: t.cfg.StepMS}); err != nil {
 		return nil, err
 	}
 	return n, nil

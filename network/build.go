@@ -17,6 +17,10 @@ type Rules struct {
 	Modulator string
 	// Decay is the eligibility-trace decay γ ∈ [0, 1) (0 = the paper).
 	Decay float32
+	// StepMS is the simulated time one training step stands for (one
+	// presentation), so that Modulator may give delays in ms
+	// (delay:200ms, every:50ms; neuromod.InSteps); 0 = steps only.
+	StepMS float64
 }
 
 // Build checks the graph, chooses each group's rule, allocates every tensor
@@ -62,7 +66,11 @@ func (n *Network) Build(r Rules) error {
 		need := rule.Needs()
 		o := n.synOf[g]
 		if need.Modulator {
-			src, err := neuromod.New(n.B, r.Modulator, g.Weight.Value.Shape())
+			spec, err := neuromod.InSteps(r.Modulator, r.StepMS)
+			if err != nil {
+				return fmt.Errorf("modulator: %w", err)
+			}
+			src, err := neuromod.New(n.B, spec, g.Weight.Value.Shape())
 			if err != nil {
 				return err
 			}

@@ -27,6 +27,7 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.Float64Var(&c.Width, "width", c.Width, "channel width multiplier (1 = the paper)")
 	fs.StringVar(&c.Rule, "rule", c.Rule, "hidden-layer plasticity rule: "+strings.Join(synapse.RuleNames(), ", "))
 	fs.StringVar(&c.Modulator, "modulator", c.Modulator, "third-factor source, e.g. grad-sign (the paper)")
+	fs.Float64Var(&c.StepMS, "step-ms", c.StepMS, "simulated ms one training step stands for, so --modulator may give delays in ms (delay:200ms)")
 	fs.Float64Var(&c.TraceDecay, "trace-decay", c.TraceDecay, "eligibility-trace decay γ in [0,1) (0 = the paper)")
 	fs.Var(optFloat{&c.Dropout}, "dropout", "dropout rate before the classifier in [0,1) (default: the architecture's, 0.5)")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "supervised epochs")
