@@ -12,9 +12,9 @@ func TestInSteps(t *testing.T) {
 		{"delay:200ms+flip:0.1", 50, "delay:4+flip:0.1", false},
 		{"every:100ms+delay:0ms+grad-sign@neuron", 25, "every:4+delay:0+grad-sign@neuron", false},
 		{"delay:4+flip:0.1", 0, "delay:4+flip:0.1", false}, // steps pass through
-		{"delay:200ms", 0, "", true},                        // no clock
-		{"delay:30ms", 20, "", true},                        // not a whole number of steps
-		{"every:5ms", 20, "", true},                         // shorter than a step
+		{"delay:200ms", 0, "", true},                       // no clock
+		{"delay:30ms", 20, "", true},                       // not a whole number of steps
+		{"every:5ms", 20, "", true},                        // shorter than a step
 		{"delay:-5ms", 1, "", true},
 		{"delay:xms", 1, "", true},
 	} {
