@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 	"sort"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -41,7 +42,7 @@ func SpikeRaster(sp Spikes, opt RasterOptions, st Style) ([]byte, error) {
 	if len(sp.TimeMS) == 0 || len(sp.Index) != len(sp.TimeMS) {
 		return nil, ErrNoData
 	}
-	p := newPlot(st, "time (s)", "neuron")
+	p := simPlot(st, "time (s)", "neuron")
 	var exc, inh plotter.XYs
 	hl := map[int]plotter.XYs{}
 	maxIdx := 0
@@ -130,7 +131,7 @@ func StateTraces(panels []TracePanel, events []TraceEvent, st Style) ([]byte, er
 	lo, hi := math.Inf(1), math.Inf(-1)
 	k := 0
 	for _, pn := range panels {
-		p := newPlot(st, "", pn.YLabel)
+		p := simPlot(st, "", pn.YLabel)
 		p.Add(horizontalGrid())
 		n := 0
 		for _, s := range pn.Series {
@@ -220,7 +221,7 @@ func WeightTrajectories(series []WeightSeries, st Style) ([]byte, error) {
 	if tmax > 300 {
 		unit, scale = "min", 1.0/60
 	}
-	p := newPlot(st, "simulated time ("+unit+")", "weight (mV)")
+	p := simPlot(st, "simulated time ("+unit+")", "weight (mV)")
 	p.Add(horizontalGrid())
 	leg := newLegendStrip(st)
 	kinds := []struct {
@@ -291,7 +292,7 @@ func ModulatorTrace(rec StateRecording, releasesS []float64, st Style) ([]byte, 
 	if len(pts) == 0 {
 		return nil, ErrNoData
 	}
-	p := newPlot(st, "time (s)", "concentration (µM)")
+	p := simPlot(st, "time (s)", "concentration (µM)")
 	p.Add(horizontalGrid())
 	c := OkabeIto[3]
 	p.Add(&plotter.Line{XYs: pts, LineStyle: lineStyle(c, st.LineWidth)})
@@ -393,3 +394,50 @@ func (blankTicks) Ticks(min, max float64) []plot.Tick { return nil }
 // padRight leaves room at the right edge for the last tick label, which
 // gonum centres on the end of the axis.
 func padRight(c draw.Canvas) draw.Canvas { return draw.Crop(c, 0, -9, 0, 0) }
+
+// fineTicks is gonum's default ticker with labels just precise enough to
+// tell neighbouring ticks apart (gonum prints 3.990, 3.995 and 4.000 on a
+// narrow axis all as "4").
+type fineTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (fineTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	var major []float64
+	for _, t := range ts {
+		if t.Label != "" {
+			major = append(major, t.Value)
+		}
+	}
+	if len(major) < 2 {
+		return ts
+	}
+	step := math.Abs(major[1] - major[0])
+	dec := 0
+	for dec < 12 {
+		x := step * math.Pow(10, float64(dec))
+		if math.Abs(x-math.Round(x)) < 1e-6*math.Max(1, x) {
+			break
+		}
+		dec++
+	}
+	for i := range ts {
+		if ts[i].Label == "" {
+			continue
+		}
+		v := ts[i].Value
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ts[i].Label = strconv.FormatFloat(v, 'f', dec, 64)
+	}
+	return ts
+}
+
+// simPlot is newPlot with fineTicks on both axes.
+func simPlot(st Style, xlabel, ylabel string) *plot.Plot {
+	p := newPlot(st, xlabel, ylabel)
+	p.X.Tick.Marker = fineTicks{}
+	p.Y.Tick.Marker = fineTicks{}
+	return p
+}

@@ -351,3 +351,30 @@ func TestSimRunReport(t *testing.T) {
 		}
 	}
 }
+
+func TestFineTicksTellNeighboursApart(t *testing.T) {
+	for _, c := range [][2]float64{{3.99, 4}, {3580, 3590}, {-75, 25}, {0, 0.002}, {0, 60}, {-0.02, 0.1}} {
+		ts := fineTicks{}.Ticks(c[0], c[1])
+		seen := map[string]bool{}
+		n := 0
+		for _, tk := range ts {
+			if tk.Label == "" {
+				continue
+			}
+			n++
+			if seen[tk.Label] {
+				t.Errorf("%v: label %q twice in %v", c, tk.Label, ts)
+			}
+			seen[tk.Label] = true
+			if v, err := strconv.ParseFloat(tk.Label, 64); err != nil || math.Abs(v-tk.Value) > 1e-9*math.Max(1, math.Abs(tk.Value)) {
+				t.Errorf("%v: label %q for %v", c, tk.Label, tk.Value)
+			}
+			if tk.Label == "-0" || strings.HasPrefix(tk.Label, "-0.0") && strings.Trim(tk.Label, "-0.") == "" {
+				t.Errorf("%v: negative zero %q", c, tk.Label)
+			}
+		}
+		if n < 2 {
+			t.Errorf("%v: %d labelled ticks", c, n)
+		}
+	}
+}
