@@ -472,3 +472,73 @@ func TestBrian2DopamineSTDPNetwork(t *testing.T) {
 		t.Fatalf("only %d of %d recorded weights changed in 10 s: the comparison would not test plasticity", moved, len(recE))
 	}
 }
+
+// One model file, two simulators: the file the Brian2 reference reads is
+// parsed and built by ghlsim (ParseSimModel, BuildSimModel), and both give
+// the same spikes and recorded weights — a modulated STDP projection from
+// spike sources onto Izhikevich neurons with dopamine releases.
+func TestBrian2ModelFile(t *testing.T) {
+	brian2Python(t)
+	const steps = 3000
+	in := randomSpikes(21, 40, steps, 0.02)
+	pre, post, d, w := randomEdges(22, 40, 20, 0.4, 15, func(r *rand.Rand, i int) float64 { return 2 + 3*r.Float64() })
+	model := map[string]any{"dt": 1.0, "steps": steps, "seed": 3, "record_every": 10,
+		"populations": []any{
+			map[string]any{"name": "in", "model": "spikes", "n": 40, "spikes": in.pairs()},
+			map[string]any{"name": "izh", "model": "izhikevich", "n": 20, "a": 0.02, "d": 8, "I_ext": thalamicTable(23, steps, 20, 10),
+				"record": map[string]any{"vars": []string{"v"}, "indices": []int{0, 7}}},
+		},
+		"projections": []any{map[string]any{"name": "p", "pre": "in", "post": "izh", "i": pre, "j": post, "delay_steps": d, "w": w,
+			"stdp": map[string]any{"tau_plus": 20, "tau_minus": 20, "A_plus": 0.1, "A_minus": -0.12, "nearest": false,
+				"w_min": 0, "w_max": 8, "modulator": "da", "tau_c": 500, "eta": 2, "d_ref": 0, "update_every_steps": 5},
+			"record": map[string]any{"vars": []string{"w", "c"}, "indices": []int{0, 3, 10, 20}}}},
+		"modulators": []any{map[string]any{"name": "da", "d_base": 0.01, "tau_d": 100, "releases": [][]float64{{500, 1}, {1800, 0.7}}, "record": true}},
+	}
+	raw, err := json.Marshal(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ParseSimModel(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := BuildSimModel(m, SimConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := got.Sim.Run(m.Steps); err != nil {
+		t.Fatal(err)
+	}
+	ref := runBrian2(t, model)
+	compareSpikes(t, "izh", got.Spikes["izh"], ref.Spikes["izh"], 100)
+	// v integrates inputs through plastic float32 weights (Brian2: float64),
+	// so it inherits their round-off: 1e-5 as for w.
+	compareTrace(t, "v", got.State["izh.v"], ref.State.Populations["izh"]["v"], 1e-5)
+	compareTrace(t, "w", got.State["p.w"], ref.State.Projections["p"]["w"], 1e-5)
+	compareTrace(t, "c", got.State["p.c"], ref.State.Projections["p"]["c"], 1e-5)
+	compareTrace(t, "d", got.State["da.d"], ref.State.Modulators["da"]["d"], 1e-6)
+}
+
+func TestSimModelBadInput(t *testing.T) {
+	for name, text := range map[string]string{
+		"unknown field":       `{"dt": 1, "steps": 10, "populations": [{"name": "a", "model": "lif", "n": 2, "tau_mem": 10}]}`,
+		"unknown model":       `{"dt": 1, "steps": 10, "populations": [{"name": "a", "model": "hodgkin", "n": 2}]}`,
+		"negative tau":        `{"dt": 1, "steps": 10, "populations": [{"name": "a", "model": "lif", "n": 2, "tau_m": -10}]}`,
+		"per-neuron mismatch": `{"dt": 1, "steps": 10, "populations": [{"name": "a", "model": "lif", "n": 2, "I_e": [1, 2, 3]}]}`,
+		"no steps":            `{"dt": 1, "populations": []}`,
+		"zero delay": `{"dt": 1, "steps": 10, "populations": [{"name": "a", "model": "spikes", "n": 1}, {"name": "b", "model": "lif", "n": 1}],
+			"projections": [{"name": "p", "pre": "a", "post": "b", "i": [0], "j": [0], "delay_steps": [0], "w": [1]}]}`,
+		"trailing":   `{"dt": 1, "steps": 10} {}`,
+		"wrong type": `{"dt": "fast", "steps": 10}`,
+	} {
+		m, err := ParseSimModel([]byte(text))
+		if err == nil {
+			_, err = BuildSimModel(m, SimConfig{})
+		}
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"strconv"
 
 	"ghlsim/internal/runfiles"
@@ -86,10 +87,32 @@ func (m *SpikeMonitor) Clear() {
 // docs/SIMULATED_TIME.md, "Monitor files").
 func (m *SpikeMonitor) WriteCSV(path string) error {
 	var b bytes.Buffer
-	if m.Trial != nil {
-		b.WriteString("trial,")
+	b.WriteString(m.header())
+	m.rows(&b)
+	return runfiles.WriteFileAtomic(path, b.Bytes())
+}
+
+// AppendCSV appends the recorded spikes to path (creating it with the
+// header), syncs it, and clears the monitor: a long run writes its spikes
+// incrementally with bounded memory.
+func (m *SpikeMonitor) AppendCSV(path string) error {
+	var b bytes.Buffer
+	m.rows(&b)
+	if err := appendSynced(path, m.header(), b.Bytes()); err != nil {
+		return err
 	}
-	b.WriteString("index,step,t_ms\n")
+	m.Clear()
+	return nil
+}
+
+func (m *SpikeMonitor) header() string {
+	if m.Trial != nil {
+		return "trial,index,step,t_ms\n"
+	}
+	return "index,step,t_ms\n"
+}
+
+func (m *SpikeMonitor) rows(b *bytes.Buffer) {
 	for q := range m.Step {
 		if m.Trial != nil {
 			b.WriteString(strconv.Itoa(int(m.Trial[q])))
@@ -102,7 +125,6 @@ func (m *SpikeMonitor) WriteCSV(path string) error {
 		b.WriteString(strconv.FormatFloat(float64(m.Step[q])*m.dt, 'g', -1, 64))
 		b.WriteByte('\n')
 	}
-	return runfiles.WriteFileAtomic(path, b.Bytes())
 }
 
 // StateMonitor records one variable of chosen neurons, synapses or a
@@ -118,6 +140,9 @@ type StateMonitor struct {
 	Values      []float32
 	dt          float64
 	read        func(i int, k int64) float64
+	// Labels, when set, name the columns of the CSV instead of
+	// "<Var>[<index>]" (e.g. a model file's own synapse numbers).
+	Labels []string
 	// prepare, when set, fetches the values to read (the dense engine's
 	// download); target is what MonitorState was given.
 	prepare func()
@@ -287,11 +312,38 @@ func (m *StateMonitor) Clear() {
 // "step,t_ms,<Var>[<i>]…" and one row per recorded step.
 func (m *StateMonitor) WriteCSV(path string) error {
 	var b bytes.Buffer
+	b.WriteString(m.header())
+	m.rows(&b)
+	return runfiles.WriteFileAtomic(path, b.Bytes())
+}
+
+// AppendCSV appends the recorded rows to path (creating it with the
+// header), syncs it, and clears the monitor.
+func (m *StateMonitor) AppendCSV(path string) error {
+	var b bytes.Buffer
+	m.rows(&b)
+	if err := appendSynced(path, m.header(), b.Bytes()); err != nil {
+		return err
+	}
+	m.Clear()
+	return nil
+}
+
+func (m *StateMonitor) header() string {
+	var b bytes.Buffer
 	b.WriteString("step,t_ms")
-	for _, i := range m.Indices {
+	for q, i := range m.Indices {
+		if q < len(m.Labels) {
+			b.WriteString("," + m.Labels[q])
+			continue
+		}
 		fmt.Fprintf(&b, ",%s[%d]", m.Var, i)
 	}
 	b.WriteByte('\n')
+	return b.String()
+}
+
+func (m *StateMonitor) rows(b *bytes.Buffer) {
 	n := len(m.Indices)
 	for r, k := range m.Steps {
 		b.WriteString(strconv.FormatInt(k, 10))
@@ -303,5 +355,30 @@ func (m *StateMonitor) WriteCSV(path string) error {
 		}
 		b.WriteByte('\n')
 	}
-	return runfiles.WriteFileAtomic(path, b.Bytes())
+}
+
+// appendSynced appends data to path, writing header first when the file is
+// new or empty, and syncs it.
+func appendSynced(path, header string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Size() == 0 {
+		_, err = f.WriteString(header)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("network: appending to %s: %w", path, err)
+	}
+	return nil
 }

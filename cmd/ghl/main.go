@@ -19,6 +19,7 @@ var commands = []struct {
 }{
 	{"train", "train one network (default: GHL on MNIST, DeepHebb width 0.25)", cmdTrain, false},
 	{"run", "run a named experiment (table1, table4, table5, polarity, …) with --budget smoke|cpu|full", cmdRun, false},
+	{"sim", "run a simulation model file in simulated time (the JSON that scripts/brian2 also runs in Brian2)", cmdSim, false},
 	{"bench", "time the DeepHebb training step (ghl, bp), side by side with PyTorch when installed", cmdBench, false},
 	{"status", "show which cells of an experiment run have finished, run, wait or failed; rewrite its table", cmdStatus, false},
 	{"report", "write report.html and report.md for run directories", cmdReport, false},
