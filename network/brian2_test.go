@@ -190,14 +190,6 @@ func synIndex(t *testing.T, p *synapse.Projection, pre, post []int, which []int)
 	return out
 }
 
-func seq(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
 // (a) LIF: 40 neurons with biases below and above rheobase, driven for 1 s
 // (10,000 steps of 0.1 ms) by 100 inputs through excitatory and inhibitory
 // synapses with delays of 0.1–5 ms; τ_ex, τ_in and τ_m all different.

@@ -105,17 +105,15 @@ func TestSTDPHandComputed(t *testing.T) {
 // and eligibility are multiplied by their one-step decay at every step, in
 // float64, and events add to them; no laziness anywhere.
 type bruteForce struct {
-	st                   STDPParams
-	dt                   float64
-	pre, post            []int32
-	delay                []int
-	w, apre, apost, c    []float64
-	ex                   []float64
-	nearest              bool
-	pending              map[int64][]int // step → synapses arriving
-	postTrace            []float64
-	ePlus, eMinus, eC    float64
-	updateEvery, wStride int64
+	st                STDPParams
+	dt                float64
+	pre, post         []int32
+	delay             []int
+	w, apre, apost, c []float64
+	ex                []float64
+	pending           map[int64][]int // step → synapses arriving
+	ePlus, eMinus, eC float64
+	updateEvery       int64
 }
 
 func newBruteForce(e Edges, nPost int, st STDPParams, dt float64) *bruteForce {
@@ -284,6 +282,11 @@ func TestProjectionBadInput(t *testing.T) {
 
 func TestConnectivityRules(t *testing.T) {
 	pre, post := AllToAll(3, 3, false)
+	for q := range pre {
+		if pre[q] == post[q] {
+			t.Fatalf("all-to-all without self made %d→%d", pre[q], post[q])
+		}
+	}
 	if len(pre) != 6 {
 		t.Fatalf("all-to-all without self: %d synapses, want 6", len(pre))
 	}
