@@ -356,16 +356,24 @@ func (p *Projection) ModulatedUpdate(k int64, d float64) {
 	}
 	wmin, wmax := float32(st.WMin), float32(st.WMax)
 	k32 := int32(k)
-	tab := p.tabC
-	for s := range p.W {
-		gap := k32 - p.Last[s]
+	tab := p.tabC[:decayTableLen]
+	w := p.W
+	c, last := p.C[:len(w)], p.Last[:len(w)] // equal lengths: no bounds checks below
+	for s := range w {
+		gap := uint32(k32 - last[s])
 		var decay float32
 		if gap < decayTableLen {
 			decay = tab[gap]
 		} else {
 			decay = float32(math.Exp(-float64(gap) * p.DT / st.TauCMS))
 		}
-		p.W[s] = clamp32(p.W[s]+f*(p.C[s]*decay), wmin, wmax)
+		x := w[s] + f*(c[s]*decay)
+		if x < wmin {
+			x = wmin
+		} else if x > wmax {
+			x = wmax
+		}
+		w[s] = x
 	}
 }
 
