@@ -219,10 +219,19 @@ func (t *trainer) buildNet(batch int) (*network.Network, error) {
 	if err := network.BuildArch(n, t.cfg.Arch, network.ArchOptions{C: s.C, H: s.H, W: s.W, Classes: s.Classes, Width: t.cfg.Width, SoftHebb: t.cfg.Rule == "softhebb", Dropout: t.cfg.Dropout}); err != nil {
 		return nil, fmt.Errorf("arch %s: %w", t.cfg.Arch, err)
 	}
-	if err := n.Build(network.Rules{Hidden: t.cfg.Rule, Modulator: t.cfg.Modulator, Decay: float32(t.cfg.TraceDecay), StepMS: t.cfg.StepMS}); err != nil {
+	if err := n.Build(network.Rules{Hidden: t.cfg.Rule, Modulator: t.cfg.Modulator, Decay: float32(t.cfg.TraceDecay), StepMS: t.cfg.StepMS, Steps: t.cfg.Epochs * t.stepsPerEpoch()}); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// stepsPerEpoch is the number of supervised steps (global batches) in one
+// epoch of the training split.
+func (t *trainer) stepsPerEpoch() int {
+	if t.cfg.Batch <= 0 {
+		return 0
+	}
+	return t.data.train.Len() / t.cfg.Batch
 }
 
 func (t *trainer) optimizer() synapse.Optimizer {

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 
 	"ghlsim/backends"
 	"ghlsim/neuromod"
@@ -21,6 +22,14 @@ type Rules struct {
 	// presentation), so that Modulator may give delays in ms
 	// (delay:200ms, every:50ms; neuromod.InSteps); 0 = steps only.
 	StepMS float64
+	// Steps is the number of steps the run will take, when known (> 0): a
+	// modulator delay of that many steps or more is refused, since it would
+	// deliver only zeros.
+	Steps int
+	// DelayMemory is the most host memory the modulator's delay lines may
+	// hold, summed over the groups (0 = neuromod.DefaultDelayMemory, 1 GiB);
+	// a longer delay is refused by Build before anything is allocated.
+	DelayMemory int64
 }
 
 // Build checks the graph, chooses each group's rule, allocates every tensor
@@ -46,6 +55,11 @@ func (n *Network) Build(r Rules) error {
 	if r.Decay < 0 || r.Decay >= 1 {
 		return fmt.Errorf("eligibility decay %g must be in [0, 1)", r.Decay)
 	}
+	delayLimit := r.DelayMemory
+	if delayLimit <= 0 {
+		delayLimit = neuromod.DefaultDelayMemory
+	}
+	var delayBytes int64
 	n.Channel = neuromod.NewChannel()
 	n.modInputsFn = n.modInputs
 	if f, ok := n.B.(backends.HebbGradFuser); ok {
@@ -73,6 +87,14 @@ func (n *Network) Build(r Rules) error {
 			src, err := neuromod.New(n.B, spec, g.Weight.Value.Shape())
 			if err != nil {
 				return err
+			}
+			if b := neuromod.DelayBytesOf(src); b > math.MaxInt64-delayBytes {
+				delayBytes = math.MaxInt64
+			} else {
+				delayBytes += b
+			}
+			if err := neuromod.CheckDelay(src, r.Steps, delayBytes, delayLimit); err != nil {
+				return fmt.Errorf("modulator %w", err)
 			}
 			n.Channel.Subscribe(g.Name, g, src)
 			if g.Bias == nil {

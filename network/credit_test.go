@@ -154,8 +154,8 @@ func TestDelayedModulatorResumesExactly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := ck.Tensors["conv1.modulator_state.0"]; !ok {
-		t.Fatal("checkpoint lacks the delay buffer")
+	if d, ok := ck.Tensors["conv1.modulator_delay.0"]; !ok || !d.Shape.Equal(backends.Shape{(3*54 + 3) / 4}) {
+		t.Fatalf("checkpoint lacks the delay line (3 steps × 54 synapses, one byte each, packed 4 to a float32 word): %v", d.Shape)
 	}
 	resumed := tinyNetMod(t, cpu.New(1), "ghl", "delay:3", 9)
 	if err := resumed.RestoreCheckpoint(ck); err != nil {

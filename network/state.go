@@ -1,7 +1,10 @@
 package network
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
+	"strings"
 
 	"ghlsim/backends"
 	"ghlsim/neuromod"
@@ -77,6 +80,57 @@ func (n *Network) StateTensors() []NamedTensor {
 	return out
 }
 
+// namedBytes is one host-memory state blob (a delay line's ring).
+type namedBytes struct {
+	Name string
+	B    []byte
+}
+
+// hostState lists the modulator sources' host state (delay:k rings, one
+// byte per synapse per pending step), named GROUP.modulator_delay.I. In
+// checkpoints each is a float32 tensor of shape [⌈len/4⌉] whose bits are
+// the bytes, little-endian, zero-padded (the format holds float32 only);
+// they are restored bit for bit.
+func (n *Network) hostState() []namedBytes {
+	var out []namedBytes
+	if n.Channel == nil {
+		return nil
+	}
+	for _, sub := range n.Channel.Subscriptions() {
+		for i, b := range neuromod.HostStateOf(sub.Source) {
+			out = append(out, namedBytes{fmt.Sprintf("%s.modulator_delay.%d", sub.Name, i), b})
+		}
+	}
+	return out
+}
+
+// packBytes stores b as float32 bit patterns, 4 bytes each, little-endian.
+func packBytes(b []byte) HostTensor {
+	words := (len(b) + 3) / 4
+	h := HostTensor{Shape: backends.Shape{words}, Data: make([]float32, words)}
+	var w [4]byte
+	for i := range h.Data {
+		clear(w[:])
+		copy(w[:], b[4*i:])
+		h.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(w[:]))
+	}
+	return h
+}
+
+// unpackBytes is the inverse of packBytes into dst.
+func unpackBytes(dst []byte, h HostTensor) error {
+	words := (len(dst) + 3) / 4
+	if len(h.Shape) != 1 || h.Shape[0] != words || len(h.Data) != words {
+		return fmt.Errorf("has shape %v in the file, want [%d] (%d bytes: a different modulator spec or width?)", h.Shape, words, len(dst))
+	}
+	var w [4]byte
+	for i, v := range h.Data {
+		binary.LittleEndian.PutUint32(w[:], math.Float32bits(v))
+		copy(dst[4*i:], w[:])
+	}
+	return nil
+}
+
 // Params lists every trainable parameter (synapse groups and BN affine).
 func (n *Network) Params() []*synapse.Param {
 	var out []*synapse.Param
@@ -112,6 +166,11 @@ func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor {
 		n.B.Download(h.Data, t.T)
 		out[t.Name] = h
 	}
+	if len(kinds) == 0 || want[KindModulator] {
+		for _, hb := range n.hostState() {
+			out[hb.Name] = packBytes(hb.B)
+		}
+	}
 	return out
 }
 
@@ -133,7 +192,17 @@ func (n *Network) LoadState(state map[string]HostTensor, partial bool, kinds ...
 		}
 	}
 	known := map[string]bool{}
-	for _, t := range n.StateTensors() {
+	devState := n.StateTensors()
+	for _, t := range devState {
+		known[t.Name] = true
+	}
+	for name := range state {
+		if !known[name] && strings.Contains(name, ".modulator_state.") {
+			return fmt.Errorf("tensor %s is a delay:k modulator buffer in the old float32 layout (k+1 weight-sized tensors), which this ghlsim no longer reads: "+
+				"it stores one byte per synapse per pending step; restart the run without --resume, or resume it with the ghlsim that wrote it", name)
+		}
+	}
+	for _, t := range devState {
 		known[t.Name] = true
 		if len(kinds) > 0 && !want[t.Kind] {
 			continue
@@ -149,6 +218,22 @@ func (n *Network) LoadState(state map[string]HostTensor, partial bool, kinds ...
 			return fmt.Errorf("tensor %s has shape %v in the file but %v in the network (different width or dataset?)", t.Name, h.Shape, t.T.Shape())
 		}
 		n.B.Upload(t.T, h.Data)
+	}
+	for _, hb := range n.hostState() {
+		known[hb.Name] = true
+		if len(kinds) > 0 && !want[KindModulator] {
+			continue
+		}
+		h, ok := state[hb.Name]
+		if !ok {
+			if partial {
+				continue
+			}
+			return fmt.Errorf("tensor %s (the delayed modulator's pending values) is missing (the file was saved with a different --modulator?)", hb.Name)
+		}
+		if err := unpackBytes(hb.B, h); err != nil {
+			return fmt.Errorf("tensor %s %w", hb.Name, err)
+		}
 	}
 	for name := range state {
 		if !known[name] {

@@ -24,8 +24,8 @@ func TestDelayDeliversSignFromKStepsEarlier(t *testing.T) {
 	for _, k := range []int{0, 1, 3} {
 		spec := "delay:" + strconv.Itoa(k)
 		src := mustNew(t, b, spec, w)
-		if got := len(StateOf(src)); got != k+1 {
-			t.Errorf("%s keeps %d buffers, want %d", spec, got, k+1)
+		if got, want := DelayBytesOf(src), int64(k*w.Len()+4*w.Len()); k > 0 && got != want {
+			t.Errorf("%s holds %d bytes, want k·N + 4N = %d", spec, got, want)
 		}
 		for step := range g {
 			m := run(b, src, Inputs{Grad: upload(b, w, g[step]), Step: step}, w)
@@ -68,20 +68,18 @@ func TestDelayStateRestores(t *testing.T) {
 	}
 	// Checkpoint a's state into a fresh source, as the network does.
 	c := mustNew(t, b, spec, w)
-	sa, sc := StateOf(a), StateOf(c)
-	if len(sa) != 4 || len(sc) != len(sa) {
-		t.Fatalf("%s: state of %d and %d tensors, want 4", spec, len(sa), len(sc))
+	sa, sc := HostStateOf(a), HostStateOf(c)
+	if len(sa) != 1 || len(sc) != len(sa) || len(sa[0]) != 3*w.Len() || len(sc[0]) != len(sa[0]) {
+		t.Fatalf("%s: host state of %d and %d slices, want 1 of 3·N = %d bytes", spec, len(sa), len(sc), 3*w.Len())
 	}
 	for i := range sa {
-		host := make([]float32, sa[i].Shape().Len())
-		b.Download(host, sa[i])
-		b.Upload(sc[i], host)
+		copy(sc[i], sa[i])
 	}
 	for step := 6; step < 12; step++ {
 		in := Inputs{Grad: upload(b, w, g[step]), Step: step, Seed: 5}
 		sameBits(t, "restored source", run(b, c, in, w), run(b, a, in, w))
 	}
-	if StateOf(mustNew(t, b, "flip:0.3+every:2", w)) != nil {
+	if HostStateOf(mustNew(t, b, "flip:0.3+every:2", w)) != nil || StateOf(mustNew(t, b, "flip:0.3+every:2", w)) != nil {
 		t.Error("a chain without a delay has state")
 	}
 	if _, ok := mustNew(t, b, "grad-sign", w).(Stateful); ok {

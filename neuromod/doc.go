@@ -77,10 +77,18 @@
 //     bit, flip:1 returns −M_inner exactly, and a zero stays zero: p is the
 //     fraction of nonzero entries whose sign is negated.
 //   - delay:k (k ≥ 0): at step t delivers M_inner(t−k); 0 (no plastic change)
-//     while t−k precedes the first step the source ran. A ring of k+1
-//     device tensors of W's size: slot t mod (k+1) receives M_inner(t) and
-//     slot (t+1) mod (k+1) = (t−k) mod (k+1) is delivered. Steps must follow
-//     one another; after a gap the line restarts from zeros.
+//     while t−k precedes the first step the source ran. A ring of k slots
+//     in host memory, one byte per synapse each when the inner source
+//     declares its values (Valued: every built-in source does — signs are
+//     {+0, −1, +1, −0, NaN}, constant:v is {v}, flip adds the negations,
+//     every and delay add +0), the byte indexing that set, so delivery is
+//     bit for bit what a float32 line would give; 4 bytes (float32) for a
+//     source that does not declare them. Slot t mod k holds M_inner(t−k)
+//     and receives M_inner(t). Each step downloads M_inner and uploads the
+//     delayed M (one device synchronisation). The ring is allocated at the
+//     first step, so DelayBytes and CheckDelay can refuse a line too large
+//     before it exists. Steps must follow one another; after a gap the line
+//     restarts from zeros.
 //   - every:k (k ≥ 1): M = M_inner at steps with step % k == 0, and 0
 //     otherwise (weight decay still applies). The inner source runs at every
 //     step, so an inner delay line keeps advancing.
@@ -137,8 +145,9 @@
 // # State
 //
 // Sources are made per group and keep state only where the definition
-// needs it: delay's ring. Stateful exposes it (StateOf(src)) as live device
-// tensors for checkpoints; all other sources are pure functions of Inputs.
+// needs it: delay's ring. HostStateful exposes it (HostStateOf(src)) as live
+// host byte slices for checkpoints; all other sources are pure functions of
+// Inputs.
 // Draws of random and flip depend only on (seed, step, group index), so
 // resuming at the right step reproduces them.
 package neuromod

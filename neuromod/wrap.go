@@ -27,3 +27,12 @@ func (w *wrapped) ReadsGlobalCredit() bool { return ReadsGlobalCredit(w.inner) }
 // State is the inner source's state (wrappers with their own state prepend
 // it).
 func (w *wrapped) State() []backends.Tensor { return StateOf(w.inner) }
+
+// HostState is the inner source's host state (delay prepends its own).
+func (w *wrapped) HostState() [][]byte { return HostStateOf(w.inner) }
+
+// DelaySteps is the inner source's delay (delay adds its own).
+func (w *wrapped) DelaySteps() int { return DelayStepsOf(w.inner) }
+
+// DelayBytes is the inner source's delay memory (delay adds its own).
+func (w *wrapped) DelayBytes() int64 { return DelayBytesOf(w.inner) }
