@@ -7,7 +7,9 @@ func init() {
 }
 
 // ghlRule is the paper's update: the local Oja-SWTA term sets each synapse's
-// step size, the broadcast modulator sets its direction.
+// step size, the broadcast modulator sets its direction. ghl_reference.go
+// spells out the math (ReferenceGHL) that this rule and the backend kernels
+// it calls implement.
 type ghlRule struct{}
 
 func (ghlRule) Name() string { return "ghl" }
