@@ -268,7 +268,7 @@ func (n *Network) distReduce(st *StepStats) error {
 			if g.Decay > 0 {
 				// Take back the local Ĥ that UpdateTrace added (E ← γE + Ĥ);
 				// the summed one is added below.
-				b.AXPY(g.Trace, -1/(g.HMax+1e-30), g.H)
+				g.RemoveFromTrace(b)
 			}
 		}
 	}
@@ -299,14 +299,10 @@ func (n *Network) distReduce(st *StepStats) error {
 	d.steps++
 	for _, g := range d.hebb {
 		// The full-batch H: its normaliser max|H| and the trace (as
-		// synapse.Group.UpdateTrace, on the summed H).
+		// synapse.Group.UpdateTrace, on the summed H; the decay was applied
+		// locally).
 		g.HMax = b.MaxAbs(g.H)
-		if g.Decay == 0 {
-			g.UpdateTrace(b)
-		} else {
-			b.AXPY(g.Trace, 1/(g.HMax+1e-30), g.H)
-			g.TraceScale = 1
-		}
+		g.AddToTrace(b)
 	}
 	clear(d.exact)
 	clear(d.vote)

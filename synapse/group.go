@@ -57,7 +57,8 @@ type Group struct {
 	H    backends.Tensor
 	HMax float32
 	// Trace is the eligibility the update reads. With Decay == 0 it is H
-	// itself (the paper) and TraceScale = 1/(HMax+1e-30), so |Trace|·TraceScale = |Ĥ|.
+	// itself (the paper) and TraceScale = NormScale(HMax) = 1/(HMax+1e-30), so
+	// |Trace|·TraceScale = |Ĥ|.
 	// With Decay = γ > 0 it is the decaying trace E_t = γ·E_{t−1} + Ĥ_t and
 	// TraceScale = 1.
 	Trace      backends.Tensor
@@ -126,14 +127,33 @@ func (g *Group) OjaParams() backends.OjaParams {
 // with Decay 0 the trace is H and TraceScale normalises it by the layer max
 // (ALGORITHM.md §1 step 5); otherwise E ← γE + H/(max|H|+1e-30).
 func (g *Group) UpdateTrace(b backends.Backend) {
-	scale := 1 / (g.HMax + 1e-30)
+	if g.Decay != 0 {
+		b.AXPY(g.Trace, g.Decay-1, g.Trace) // E ← γ·E
+	}
+	g.AddToTrace(b)
+}
+
+// AddToTrace is UpdateTrace without the decay: with Decay 0 it sets
+// TraceScale = NormScale(HMax), so |Trace|·TraceScale = |Ĥ|; otherwise it
+// adds Ĥ = H·NormScale(HMax) to the trace (E ← E + Ĥ) and sets TraceScale
+// = 1. The network's data-parallel step calls it after summing H over
+// workers.
+func (g *Group) AddToTrace(b backends.Backend) {
 	if g.Decay == 0 {
-		g.TraceScale = scale
+		g.TraceScale = NormScale(g.HMax)
 		return
 	}
-	b.AXPY(g.Trace, g.Decay-1, g.Trace) // E ← γ·E
-	b.AXPY(g.Trace, scale, g.H)         // E ← E + Ĥ
+	b.AXPY(g.Trace, NormScale(g.HMax), g.H) // E ← E + Ĥ
 	g.TraceScale = 1
+}
+
+// RemoveFromTrace takes back the Ĥ = H·NormScale(HMax) that AddToTrace
+// added to a decaying trace (E ← E − Ĥ), for the H and HMax of that call; it
+// does nothing when Decay is 0 (the trace is H itself).
+func (g *Group) RemoveFromTrace(b backends.Backend) {
+	if g.Decay != 0 {
+		b.AXPY(g.Trace, -NormScale(g.HMax), g.H)
+	}
 }
 
 // ReceiveModulator records the modulator's step stamp; the modulator values
