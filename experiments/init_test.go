@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,5 +45,63 @@ func TestInitIgnoresExtraTensors(t *testing.T) {
 	}
 	if want := "ignored 2 tensor(s) this network does not have: bn1.num_batches_tracked, bn2.num_batches_tracked"; !strings.Contains(log.String(), want) {
 		t.Errorf("log lacks %q:\n%s", want, log.String())
+	}
+}
+
+// trainedWeights trains a tiny 1-epoch run and returns its weights file.
+func trainedWeights(t *testing.T) (TrainConfig, safetensors.File) {
+	t.Helper()
+	c := tinyConfig("ghl")
+	c.Epochs = 1
+	first := t.TempDir()
+	if _, err := Train(c, opts(first)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := safetensors.ReadFile(filepath.Join(first, runfiles.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, f
+}
+
+// writeST writes a safetensors file and returns its path.
+func writeST(t *testing.T, f safetensors.File, path string) string {
+	t.Helper()
+	b, err := safetensors.Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestInitWithNaNNamesFileAndTensor: a NaN in --init weights used to stop
+// the first step with "the last good checkpoint is …/checkpoint.ckpt", a
+// file that did not exist, and left the run directory behind; the error now
+// names the init file and the tensor, and the directory is gone.
+func TestInitWithNaNNamesFileAndTensor(t *testing.T) {
+	c, f := trainedWeights(t)
+	w := f.Tensors["conv1.weight"]
+	w.Data[5] = float32(math.NaN())
+	init := writeST(t, f, filepath.Join(t.TempDir(), "bad.safetensors"))
+	out := filepath.Join(t.TempDir(), "run")
+	o := opts(out)
+	o.Init = init
+	_, err := Train(c, o)
+	if err == nil {
+		t.Fatal("trained from NaN weights")
+	}
+	for _, want := range []string{init, "conv1.weight", "NaN", "element 5"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "checkpoint") {
+		t.Errorf("error %q points at a checkpoint", err)
+	}
+	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+		t.Errorf("a failed --init left the run directory %s behind (%v)", out, serr)
 	}
 }

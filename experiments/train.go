@@ -159,11 +159,8 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 	if err := t.startDist(); err != nil { // data parallelism (dist.go)
 		return nil, err
 	}
-	if !resuming {
-		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now()); err != nil {
-			return nil, err
-		}
-	}
+	// --init is applied before config.json is written, so a bad init file
+	// leaves no run directory behind.
 	if opt.Init != "" && !resuming {
 		ignored, err := t.net.LoadWeightsWith(opt.Init, network.LoadOptions{IgnoreExtra: true})
 		if err != nil {
@@ -171,6 +168,11 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		}
 		if len(ignored) > 0 && opt.Log != nil {
 			fmt.Fprintf(opt.Log, "--init %s: ignored %d tensor(s) this network does not have: %s\n", opt.Init, len(ignored), nameList(ignored, 20))
+		}
+	}
+	if !resuming {
+		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now()); err != nil {
+			return nil, err
 		}
 	}
 	t.hyper = network.Hyper{

@@ -197,6 +197,11 @@ func (n *Network) LoadWeightsWith(path string, o LoadOptions) (ignored []string,
 		}
 	}
 	sort.Strings(ignored)
+	for _, m := range []map[string]HostTensor{params, elig} {
+		if err := checkFiniteHost(m); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	if err := n.LoadState(params, false, KindWeight, KindBuffer); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -212,4 +217,22 @@ func toFile(ts map[string]HostTensor, md map[string]string) safetensors.File {
 		f.Tensors[name] = safetensors.Tensor{Shape: t.Shape, Data: t.Data}
 	}
 	return f
+}
+
+// checkFiniteHost reports the first NaN or ±Inf among the tensors (in name
+// order), naming the tensor and the element.
+func checkFiniteHost(ts map[string]HostTensor) error {
+	names := make([]string, 0, len(ts))
+	for n := range ts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for i, v := range ts[name].Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("tensor %s holds %v at element %d of %d (shape %v); a weight file to start from must be finite", name, v, i, len(ts[name].Data), ts[name].Shape)
+			}
+		}
+	}
+	return nil
 }
