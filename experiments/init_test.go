@@ -105,3 +105,63 @@ func TestInitWithNaNNamesFileAndTensor(t *testing.T) {
 		t.Errorf("a failed --init left the run directory %s behind (%v)", out, serr)
 	}
 }
+
+// TestResumeBeforeCheckpointReappliesInit: --init was not recorded, so a
+// --resume of a run that died before its first checkpoint silently started
+// over from random weights. config.json now records the file's path and
+// SHA-256; the resumed run starts from the same weights (bit-identical to
+// an uninterrupted run), and is refused when the file has changed or gone.
+func TestResumeBeforeCheckpointReappliesInit(t *testing.T) {
+	c, f := trainedWeights(t)
+	init := writeST(t, f, filepath.Join(t.TempDir(), "init.safetensors"))
+	o := opts(t.TempDir())
+	o.Init = init
+	if _, err := Train(c, o); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(o.Out, runfiles.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := runfiles.ReadJSON[runfiles.RunInfo](filepath.Join(o.Out, runfiles.ConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := fileSHA256(init)
+	if info.Init == nil || info.Init.Path != init || info.Init.SHA256 != sum {
+		t.Fatalf("config.json init record %+v, want path %s sha256 %s", info.Init, init, sum)
+	}
+	// The run "died before its first checkpoint".
+	dieEarly := func() {
+		for _, name := range []string{runfiles.CheckpointFile, runfiles.MetricsFile, runfiles.WeightsFile} {
+			os.Remove(filepath.Join(o.Out, name))
+		}
+	}
+	dieEarly()
+	r := opts(o.Out)
+	r.Resume = true
+	if _, err := Train(c, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(o.Out, runfiles.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("the resumed run's weights differ from the uninterrupted run's: --init was not re-applied")
+	}
+	// A changed init file is refused.
+	dieEarly()
+	f.Tensors["conv1.weight"].Data[0] += 1
+	writeST(t, f, init)
+	_, err = Train(c, r)
+	if err == nil || !strings.Contains(err.Error(), "has changed") || !strings.Contains(err.Error(), init) {
+		t.Fatalf("resume with a changed init file: %v", err)
+	}
+	// So is a missing one.
+	os.Remove(init)
+	_, err = Train(c, r)
+	if err == nil || !strings.Contains(err.Error(), "no longer exists") || !strings.Contains(err.Error(), sum) {
+		t.Fatalf("resume with the init file gone: %v", err)
+	}
+}

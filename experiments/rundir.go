@@ -1,9 +1,12 @@
 package experiments
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -61,7 +64,7 @@ func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err
 }
 
 // writeRunInfo records the effective config and environment in config.json.
-func writeRunInfo(dir string, cfg TrainConfig, command, device string, created time.Time) error {
+func writeRunInfo(dir string, cfg TrainConfig, command, device string, created time.Time, init *runfiles.InitFile) error {
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		return err
@@ -70,7 +73,7 @@ func writeRunInfo(dir string, cfg TrainConfig, command, device string, created t
 		Tool: "ghlsim", Command: command, Created: created.UTC().Format(time.RFC3339),
 		Seed: cfg.Seed, Backend: cfg.Backend, Device: device, GoVersion: runtime.Version(),
 		GitRevision: buildinfo.Revision(), Rule: cfg.Rule, Dataset: cfg.Dataset, Arch: cfg.Arch,
-		Config: raw,
+		Config: raw, Init: init,
 	}
 	return runfiles.WriteJSONAtomic(filepath.Join(dir, runfiles.ConfigFile), info)
 }
@@ -84,4 +87,47 @@ func removeStaleTemps(dir string) {
 	for _, m := range append(matches, more...) {
 		os.Remove(m)
 	}
+}
+
+// fileSHA256 is the hex SHA-256 of a file's bytes, read as a stream.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// recordInit describes the --init file for config.json.
+func recordInit(path string) (*runfiles.InitFile, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := fileSHA256(abs)
+	if err != nil {
+		return nil, err
+	}
+	return &runfiles.InitFile{Path: abs, SHA256: sum}, nil
+}
+
+// checkInit verifies that the init file a run recorded is still there with
+// the same bytes, before a resume without checkpoint starts from it again.
+func checkInit(dir string, rec *runfiles.InitFile) error {
+	sum, err := fileSHA256(rec.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("--resume %s: the run has no checkpoint yet and started from --init %s, which no longer exists: restore that file (sha256 %s) or start a new run", dir, rec.Path, rec.SHA256)
+	}
+	if err != nil {
+		return fmt.Errorf("--resume %s: the run has no checkpoint yet and started from --init %s, which cannot be read: %w", dir, rec.Path, err)
+	}
+	if sum != rec.SHA256 {
+		return fmt.Errorf("--resume %s: the run has no checkpoint yet and started from --init %s, which has changed since (sha256 %s, recorded %s): restore the original file or start a new run", dir, rec.Path, sum, rec.SHA256)
+	}
+	return nil
 }

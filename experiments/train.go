@@ -69,6 +69,8 @@ type trainer struct {
 	hyper network.Hyper
 	// telemetry is the polarity monitor when cfg.TelemetryStride > 0.
 	telemetry *network.Telemetry
+	// init is the --init weights file the run started from (nil: random).
+	init *runfiles.InitFile
 }
 
 // position is where a run stands, saved in checkpoints.
@@ -160,18 +162,30 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		return nil, err
 	}
 	// --init is applied before config.json is written, so a bad init file
-	// leaves no run directory behind.
-	if opt.Init != "" && !resuming {
-		ignored, err := t.net.LoadWeightsWith(opt.Init, network.LoadOptions{IgnoreExtra: true})
+	// leaves no run directory behind; config.json records its path and
+	// SHA-256 so that a resume before the first checkpoint starts from it
+	// again.
+	if resuming {
+		info, err := runfiles.ReadJSON[runfiles.RunInfo](filepath.Join(t.dir, runfiles.ConfigFile))
 		if err != nil {
+			return nil, err
+		}
+		t.init = info.Init
+		if opt.Init != "" {
+			if abs, _ := filepath.Abs(opt.Init); t.init == nil || abs != t.init.Path {
+				return nil, fmt.Errorf("--resume %s continues the run from its own record; --init %s cannot change where it started", t.dir, opt.Init)
+			}
+		}
+	} else if opt.Init != "" {
+		if t.init, err = recordInit(opt.Init); err != nil {
 			return nil, fmt.Errorf("--init: %w", err)
 		}
-		if len(ignored) > 0 && opt.Log != nil {
-			fmt.Fprintf(opt.Log, "--init %s: ignored %d tensor(s) this network does not have: %s\n", opt.Init, len(ignored), nameList(ignored, 20))
+		if err := t.applyInit(); err != nil {
+			return nil, err
 		}
 	}
 	if !resuming {
-		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now()); err != nil {
+		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now(), t.init); err != nil {
 			return nil, err
 		}
 	}
@@ -257,9 +271,10 @@ func (t *trainer) resume(start position) (position, []runfiles.Epoch, error) {
 	path := filepath.Join(t.dir, runfiles.CheckpointFile)
 	ck, err := network.ReadCheckpoint(path)
 	if errors.Is(err, os.ErrNotExist) {
-		// The run died before its first checkpoint: start over, dropping any
-		// records of the lost progress.
-		return start, nil, t.dropRecords()
+		// The run died before its first checkpoint: start over, from the
+		// --init weights it started from, dropping any records of the lost
+		// progress.
+		return start, nil, t.restart()
 	}
 	if err != nil {
 		return start, nil, err
@@ -271,7 +286,7 @@ func (t *trainer) resume(start position) (position, []runfiles.Epoch, error) {
 	if pos.phase == "hebbian" {
 		// The unsupervised phase runs at its own batch size; checkpoints of
 		// that phase are taken only at its end, so restart it.
-		return start, nil, t.dropRecords()
+		return start, nil, t.restart()
 	}
 	if err := t.net.RestoreCheckpoint(ck); err != nil {
 		return start, nil, fmt.Errorf("%s: %w", path, err)
@@ -310,6 +325,33 @@ func (t *trainer) resume(start position) (position, []runfiles.Epoch, error) {
 		}
 	}
 	return pos, keep, nil
+}
+
+// restart prepares a resumed run that has no usable checkpoint to start
+// over: the recorded --init weights again (refused if the file is gone or
+// changed), and no records of the lost progress.
+func (t *trainer) restart() error {
+	if t.init != nil {
+		if err := checkInit(t.dir, t.init); err != nil {
+			return err
+		}
+		if err := t.applyInit(); err != nil {
+			return err
+		}
+	}
+	return t.dropRecords()
+}
+
+// applyInit loads the --init weights into the network.
+func (t *trainer) applyInit() error {
+	ignored, err := t.net.LoadWeightsWith(t.init.Path, network.LoadOptions{IgnoreExtra: true})
+	if err != nil {
+		return fmt.Errorf("--init: %w", err)
+	}
+	if len(ignored) > 0 && t.opt.Log != nil {
+		fmt.Fprintf(t.opt.Log, "--init %s: ignored %d tensor(s) this network does not have: %s\n", t.init.Path, len(ignored), nameList(ignored, 20))
+	}
+	return nil
 }
 
 // dropRecords removes metrics and telemetry of a run restarted from scratch.

@@ -17,6 +17,14 @@ type RunInfo struct {
 	Arch        string          `json:"arch"`            // e.g. "deephebb"
 	Label       string          `json:"label,omitempty"` // legend label for figures (defaults to Rule)
 	Config      json.RawMessage `json:"config"`          // the full effective training config
+	Init        *InitFile       `json:"init,omitempty"`  // the weights file the run started from (ghl train --init)
+}
+
+// InitFile records the weights file a run was initialised from, so that a
+// resume before the first checkpoint starts from the same weights.
+type InitFile struct {
+	Path   string `json:"path"`   // absolute path
+	SHA256 string `json:"sha256"` // hex digest of the file's bytes
 }
 
 // Epoch is one line of metrics.jsonl. Accuracies are fractions in [0, 1];
