@@ -1,7 +1,10 @@
 // Package runfiles defines the files a ghlsim run directory holds and the
 // record types written to them. Training, experiments and benchmarks write
-// them; package plots and the report read them. Keeping the types here lets
-// plots read results without importing the simulator.
+// them; package plots and the report read them, and so can a user's script
+// (ReadJSONL[Epoch] on metrics.jsonl, ReadJSON[Table] on table.json, …).
+// The package imports only the standard library, so readers of results need
+// not import the simulator. (ghlsim/internal/runfiles, its former location,
+// re-exports these names for code not yet moved over.)
 //
 // A run directory contains:
 //
