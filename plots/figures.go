@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"ghlsim/internal/safetensors"
+	"ghlsim/network"
 )
 
 // Figure is one rendered figure of a report.
@@ -140,7 +140,7 @@ func renderSpecs(specs []figureSpec, what string) ([]Figure, error) {
 // FirstConvWeight returns the first-layer conv weight of f: "conv1.weight"
 // when it is 4-D, else the first 4-D tensor named "*.weight" in natural
 // order.
-func FirstConvWeight(f safetensors.File) (string, safetensors.Tensor, bool) {
+func FirstConvWeight(f network.SafetensorsFile) (string, network.HostTensor, bool) {
 	if t, ok := f.Tensors["conv1.weight"]; ok && len(t.Shape) == 4 {
 		return "conv1.weight", t, true
 	}
@@ -149,7 +149,7 @@ func FirstConvWeight(f safetensors.File) (string, safetensors.Tensor, bool) {
 			return n, t, true
 		}
 	}
-	return "", safetensors.Tensor{}, false
+	return "", network.HostTensor{}, false
 }
 
 // slug turns s into a file-name-safe lower-case stem.

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"ghlsim/internal/runfiles"
-	"ghlsim/internal/safetensors"
+	"ghlsim/experiments/runfiles"
+	"ghlsim/network"
 )
 
 // fixtureEpochs returns n epochs of plausible, deterministic metrics whose
@@ -33,7 +33,7 @@ func fixtureEpochs(n int, top float64, seed uint64) []runfiles.Epoch {
 
 // gaborWeights returns [k, c, h, w] filters shaped like oriented, coloured
 // gratings, so a receptive-field grid of them looks like a real one.
-func gaborWeights(k, c, h, w int, seed uint64) safetensors.Tensor {
+func gaborWeights(k, c, h, w int, seed uint64) network.HostTensor {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	data := make([]float32, k*c*h*w)
 	for f := 0; f < k; f++ {
@@ -51,11 +51,11 @@ func gaborWeights(k, c, h, w int, seed uint64) safetensors.Tensor {
 			}
 		}
 	}
-	return safetensors.Tensor{Shape: []int{k, c, h, w}, Data: data}
+	return network.HostTensor{Shape: []int{k, c, h, w}, Data: data}
 }
 
 // randTensor returns a tensor of normal values with the given std.
-func randTensor(seed uint64, std float64, shape ...int) safetensors.Tensor {
+func randTensor(seed uint64, std float64, shape ...int) network.HostTensor {
 	rng := rand.New(rand.NewPCG(seed, 13))
 	n := 1
 	for _, d := range shape {
@@ -65,7 +65,7 @@ func randTensor(seed uint64, std float64, shape ...int) safetensors.Tensor {
 	for i := range data {
 		data[i] = float32(rng.NormFloat64() * std)
 	}
-	return safetensors.Tensor{Shape: shape, Data: data}
+	return network.HostTensor{Shape: shape, Data: data}
 }
 
 func mustWriteJSONL[T any](t testing.TB, path string, recs []T) {
@@ -115,7 +115,7 @@ func writeFixtureRun(t testing.TB, dir, rule string, seed uint64) {
 		{Config: "fasthebb w1.00 b64 ghl", Impl: "ghlsim/cpu", Repeats: 5, MedianS: 0.08, MinS: 0.078, MaxS: 0.09, ImagesPerS: 800, GFLOPs: 35, PeakPct: 27, RSSMB: 300},
 		{Config: "fasthebb w1.00 b64 ghl", Impl: "pytorch", Repeats: 5, MedianS: 0.1, MinS: 0.095, MaxS: 0.11, ImagesPerS: 640, GFLOPs: 28, PeakPct: 22, RSSMB: 850},
 	})
-	w := safetensors.File{Tensors: map[string]safetensors.Tensor{
+	w := network.SafetensorsFile{Tensors: map[string]network.HostTensor{
 		"conv1.weight":      gaborWeights(8, 3, 5, 5, seed),
 		"conv2.weight":      randTensor(seed+1, 0.1, 16, 8, 3, 3),
 		"fc.weight":         randTensor(seed+2, 0.05, 10, 64),
@@ -123,7 +123,7 @@ func writeFixtureRun(t testing.TB, dir, rule string, seed uint64) {
 		"conv1.eligibility": randTensor(seed+4, 0.3, 8, 3, 5, 5),
 		"conv2.eligibility": randTensor(seed+5, 0.2, 16, 8, 3, 3),
 	}, Metadata: map[string]string{"format": "pt"}}
-	b, err := safetensors.Encode(w)
+	b, err := network.EncodeSafetensors(w)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"ghlsim/internal/safetensors"
+	"ghlsim/network"
 )
 
 // HistPanel is one small multiple of Histograms: the values of one tensor
@@ -130,7 +130,7 @@ func drawHistogram(d *svgDoc, p HistPanel, bins int, x, y, w, h, fs float64) {
 // dimensions (names ending in ".weight", in natural layer order): the L2
 // norm of each output neuron's incoming weights, w[k, ...]. Hebbian rules
 // with Oja or SoftHebb normalisation drive these norms towards 1.
-func WeightNormPanels(f safetensors.File) []HistPanel {
+func WeightNormPanels(f network.SafetensorsFile) []HistPanel {
 	var out []HistPanel
 	for _, name := range tensorNames(f, ".weight") {
 		t := f.Tensors[name]
@@ -160,7 +160,7 @@ func WeightNormPanels(f safetensors.File) []HistPanel {
 // EligibilityPanels returns one panel per eligibility tensor of f (names
 // ending in ".eligibility", in natural layer order) with the values of the
 // eligibility trace (ALGORITHM.md §1) as saved.
-func EligibilityPanels(f safetensors.File) []HistPanel {
+func EligibilityPanels(f network.SafetensorsFile) []HistPanel {
 	var out []HistPanel
 	for _, name := range tensorNames(f, ".eligibility") {
 		t := f.Tensors[name]
@@ -180,7 +180,7 @@ func EligibilityPanels(f safetensors.File) []HistPanel {
 
 // tensorNames returns the names in f ending in suffix, in natural order
 // (conv2 before conv10).
-func tensorNames(f safetensors.File, suffix string) []string {
+func tensorNames(f network.SafetensorsFile, suffix string) []string {
 	var names []string
 	for n := range f.Tensors {
 		if strings.HasSuffix(n, suffix) {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"ghlsim/internal/safetensors"
+	"ghlsim/network"
 )
 
 func TestHistograms(t *testing.T) {
@@ -56,7 +56,7 @@ func TestHistograms(t *testing.T) {
 }
 
 func TestWeightAndEligibilityPanels(t *testing.T) {
-	f := safetensors.File{Tensors: map[string]safetensors.Tensor{
+	f := network.SafetensorsFile{Tensors: map[string]network.HostTensor{
 		// two neurons with norms 5 and 1
 		"conv10.weight":      {Shape: []int{2, 1, 1, 2}, Data: []float32{3, 4, 0, 1}},
 		"conv2.weight":       {Shape: []int{1, 1, 1, 1}, Data: []float32{2}},

@@ -8,22 +8,22 @@ import (
 	"path/filepath"
 	"sort"
 
-	"ghlsim/internal/runfiles"
-	"ghlsim/internal/safetensors"
+	"ghlsim/experiments/runfiles"
+	"ghlsim/network"
 )
 
 // Run is what package plots reads from one run directory. Optional files
 // that are absent leave their field empty; a run in progress (config.json
 // and a partial metrics.jsonl) loads fine.
 type Run struct {
-	Dir       string               // the directory as given
-	Info      runfiles.RunInfo     // config.json
-	Epochs    []runfiles.Epoch     // metrics.jsonl; a torn last line is skipped
-	Telemetry []runfiles.Telemetry // telemetry.jsonl
-	Bench     []runfiles.Bench     // bench.jsonl
-	Table     *runfiles.Table      // table.json, experiment runs only
-	Weights   *safetensors.File    // weights.safetensors; not loaded for cells
-	Cells     []Run                // cells/<id>/ that have started (have config.json), in natural order
+	Dir       string                   // the directory as given
+	Info      runfiles.RunInfo         // config.json
+	Epochs    []runfiles.Epoch         // metrics.jsonl; a torn last line is skipped
+	Telemetry []runfiles.Telemetry     // telemetry.jsonl
+	Bench     []runfiles.Bench         // bench.jsonl
+	Table     *runfiles.Table          // table.json, experiment runs only
+	Weights   *network.SafetensorsFile // weights.safetensors; not loaded for cells
+	Cells     []Run                    // cells/<id>/ that have started (have config.json), in natural order
 
 	// Simulated-time runs (distal-reward cells): sim.jsonl, result.json,
 	// monitors/excerpt.json and the monitor CSV files in monitors/.
@@ -89,7 +89,7 @@ func loadRun(dir string, top bool) (Run, error) {
 		return r, nil
 	}
 	wpath := filepath.Join(dir, runfiles.WeightsFile)
-	if w, err := safetensors.ReadFile(wpath); err == nil {
+	if w, err := network.ReadSafetensors(wpath); err == nil {
 		r.Weights = &w
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return r, fmt.Errorf("plots: read %s: %w", wpath, err)

@@ -5,7 +5,7 @@ import (
 	"image/color"
 	"math"
 
-	"ghlsim/internal/safetensors"
+	"ghlsim/network"
 )
 
 // RFOptions sets how ReceptiveFields lays out its tiles. The zero value
@@ -26,7 +26,7 @@ type RFOptions struct {
 // a value v maps to 0.5 + 0.5·v/max|w_k|, so mid-grey is 0 and full
 // saturation is the filter's largest magnitude. Every tile is an SVG group
 // with class "tile" of kh·kw square pixels.
-func ReceptiveFields(w safetensors.Tensor, opt RFOptions, st Style) ([]byte, error) {
+func ReceptiveFields(w network.HostTensor, opt RFOptions, st Style) ([]byte, error) {
 	st = st.orDefault()
 	if err := st.Validate(); err != nil {
 		return nil, err

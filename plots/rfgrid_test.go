@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"ghlsim/internal/safetensors"
+	"ghlsim/network"
 )
 
 // tileFills returns the fill colours of the pixels of every tile.
@@ -65,7 +65,7 @@ func TestReceptiveFieldsRGB(t *testing.T) {
 }
 
 func TestReceptiveFieldsGreyAndContrast(t *testing.T) {
-	w := safetensors.Tensor{Shape: []int{2, 1, 2, 2}, Data: []float32{
+	w := network.HostTensor{Shape: []int{2, 1, 2, 2}, Data: []float32{
 		-1, 0, 0.5, 1, // filter 0
 		-1000, 0, 500, 1000, // filter 1: same pattern, 1000× larger
 	}}
@@ -102,16 +102,16 @@ func TestReceptiveFieldsLimitsAndErrors(t *testing.T) {
 	if n := d.count("g", hasClass("tile")); n != 10 || !d.hasText("mine") {
 		t.Errorf("%d tiles (want 10), texts %v", n, d.texts())
 	}
-	if _, err := ReceptiveFields(safetensors.Tensor{Shape: []int{4, 9}, Data: make([]float32, 36)}, RFOptions{}, DefaultStyle()); err == nil {
+	if _, err := ReceptiveFields(network.HostTensor{Shape: []int{4, 9}, Data: make([]float32, 36)}, RFOptions{}, DefaultStyle()); err == nil {
 		t.Error("a 2-D tensor must be rejected")
 	}
-	if _, err := ReceptiveFields(safetensors.Tensor{Shape: []int{2, 1, 2, 2}, Data: make([]float32, 3)}, RFOptions{}, DefaultStyle()); err == nil {
+	if _, err := ReceptiveFields(network.HostTensor{Shape: []int{2, 1, 2, 2}, Data: make([]float32, 3)}, RFOptions{}, DefaultStyle()); err == nil {
 		t.Error("a tensor whose data does not match its shape must be rejected")
 	}
 }
 
 func TestFirstConvWeight(t *testing.T) {
-	f := safetensors.File{Tensors: map[string]safetensors.Tensor{
+	f := network.SafetensorsFile{Tensors: map[string]network.HostTensor{
 		"features.10.weight": randTensor(1, 1, 4, 4, 3, 3),
 		"features.2.weight":  randTensor(1, 1, 4, 3, 3, 3),
 		"fc.weight":          randTensor(1, 1, 2, 4),
@@ -123,7 +123,7 @@ func TestFirstConvWeight(t *testing.T) {
 	if name, _, _ := FirstConvWeight(f); name != "conv1.weight" {
 		t.Errorf("FirstConvWeight = %q, want conv1.weight", name)
 	}
-	if _, _, ok := FirstConvWeight(safetensors.File{}); ok {
+	if _, _, ok := FirstConvWeight(network.SafetensorsFile{}); ok {
 		t.Error("no conv weight: want ok = false")
 	}
 }
