@@ -143,10 +143,12 @@ type Backend interface {
 	// ALGORITHM.md §1 into h (same shape as w): y = softmax(TInv·u) over
 	// channels, H = yᵀ·patches(x) − (Σ y⊙u) ⊙ W, summed over batch and
 	// positions. It returns max|H| (the layer-wide normaliser of step 5).
+	// synapse.ReferenceOjaSWTA is the float64 reference every backend is
+	// tested against.
 	OjaSWTA(h, x, u, w Tensor, p OjaParams) (maxAbs float32)
 	// ModulatedUpdate applies the GHL update (ALGORITHM.md §3):
 	// W ← W − lr·(|E|·eScale ⊙ M + wd·W). With eScale = 1/(max|H|+1e-30)
-	// this is |Ĥ| ⊙ M.
+	// (synapse.NormScale) this is |Ĥ| ⊙ M, synapse.ReferenceGHLUpdate.
 	ModulatedUpdate(w, e, m Tensor, eScale, lr, wd float32)
 	// SGD applies W ← W − lr·v with v = momentum·v + (g + wd·W) (PyTorch
 	// SGD, dampening 0); vel may be nil when momentum is 0.

@@ -12,7 +12,8 @@ import (
 // A = yᵀ·patches(x) as one GEMM per chunk of samples, s_k = Σ_{b,p} y_k·u_k,
 // H = A − s⊙W. It returns max|H|. A rank-2 x [B,N], u [B,K] and w [K,N]
 // describe a dense layer (p.Conv is then ignored). h must not share
-// storage with x, u or w.
+// storage with x, u or w. The plain float64 form of the same math is
+// synapse.ReferenceOjaSWTA (synapse/ghl_reference.go).
 func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) float32 {
 	ht, xt, ut, wt := tensorOf(h), tensorOf(x), tensorOf(u), tensorOf(w)
 	g := geom("OjaSWTA", xt, wt, ut, p.Conv)

@@ -34,7 +34,8 @@ func checkOja(op string, h, x, u, w *Tensor, p backends.OjaParams) {
 
 // OjaSWTA computes the unnormalised Oja-SWTA Hebbian term of ALGORITHM.md §1
 // into h and returns max|H| (one libtorch call under NoGradGuard; it waits
-// for the device).
+// for the device). The plain float64 form of the same math is
+// synapse.ReferenceOjaSWTA (synapse/ghl_reference.go).
 func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) (maxAbs float32) {
 	th, tx, tu, tw := b.t(h), b.t(x), b.t(u), b.t(w)
 	checkOja("OjaSWTA", th, tx, tu, tw, p)
