@@ -38,6 +38,15 @@ type SpikingParams struct {
 	// the eligibility's time constant (ms, +Inf: no decay within a
 	// presentation).
 	TauPreMS, TauEMS float64
+	// LatencyMS delays the third factor: the modulator computed at the end
+	// of a presentation reaches the synapses LatencyMS later (a multiple of
+	// the presentation length Steps·DTMS), where it meets the eligibility
+	// as it is then. 0 = at the end of the same presentation.
+	LatencyMS float64
+	// KeepEligibility carries the eligibility across presentations (it
+	// decays with τ_e through every step) instead of resetting it when the
+	// modulator arrives, so a late modulator acts on accumulated history.
+	KeepEligibility bool
 }
 
 // DefaultSpiking is a small MNIST-sized network: 16 and 32 channels, T = 16
@@ -65,6 +74,8 @@ func (p SpikingParams) Validate() error {
 		return fmt.Errorf("network: spiking encoding %q: use rate or ttfs", p.Encoding)
 	case p.Encoding == "rate" && !(p.MaxRate > 0 && p.MaxRate <= 1):
 		return fmt.Errorf("network: spiking MaxRate %v must be in (0, 1] spikes per step", p.MaxRate)
+	case math.IsNaN(p.LatencyMS) || p.LatencyMS < 0 || math.IsInf(p.LatencyMS, 0):
+		return fmt.Errorf("network: spiking LatencyMS %v must be finite and ≥ 0", p.LatencyMS)
 	}
 	return nil
 }
@@ -153,7 +164,18 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 		n.gtmp[l] = b.Alloc(g.Weight.Value.Shape())
 		n.btmp[l] = b.Alloc(backends.Shape{ch[l+1]})
 		n.postGrad[l] = b.Alloc(backends.Shape{ch[l+1]})
-		src, err := neuromod.New(b, modulator, g.Weight.Value.Shape())
+		if !g.Rule.Needs().Modulator {
+			continue
+		}
+		spec := modulator
+		if p.LatencyMS > 0 {
+			spec = fmt.Sprintf("delay:%gms+%s", p.LatencyMS, modulator)
+		}
+		spec, err = neuromod.InSteps(spec, float64(p.Steps)*p.DTMS)
+		if err != nil {
+			return nil, fmt.Errorf("network: modulator latency: %w", err)
+		}
+		src, err := neuromod.New(b, spec, g.Weight.Value.Shape())
 		if err != nil {
 			return nil, fmt.Errorf("modulator: %w", err)
 		}
@@ -237,7 +259,9 @@ func (n *SpikingNet) forward(eligibility bool) {
 		w := g.Weight.Value
 		if eligibility {
 			b.Fill(n.trace[l], 0)
-			b.Fill(n.elig[l], 0)
+			if !n.P.KeepEligibility {
+				b.Fill(n.elig[l], 0)
+			}
 		}
 		for t := 0; t < T; t++ {
 			b.Conv2D(n.cur[l][t], n.in[l][t], w, nil, n.conv[l])

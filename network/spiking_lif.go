@@ -76,7 +76,7 @@ func (l *lifLayer) surrogate(t int) {
 	b.AXPY(l.deriv, -1, l.t1) // w − |x|
 	b.Sign(l.deriv, l.deriv)
 	b.Activation(l.deriv, l.deriv, backends.ActParams{Kind: backends.ReLU}) // 1 where |x| < w
-	b.AXPY(l.deriv, 1/(2*l.width)-1, l.deriv)                                // scale by 1/(2w)
+	b.AXPY(l.deriv, 1/(2*l.width)-1, l.deriv)                               // scale by 1/(2w)
 }
 
 // backward turns δs_t (ds[t], consumed) into δI_t (written into ds[t]),

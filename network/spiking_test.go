@@ -193,3 +193,60 @@ func TestSpikingBPTTFiniteDifferences(t *testing.T) {
 	}
 	t.Logf("%d weights (%d with |∂L/∂w| > 1e-3): BPTT within %.2g of float64 finite differences", checked, live, worst)
 }
+
+// The third factor can arrive late: with a latency of one presentation, the
+// first presentation's conv weights do not move (no modulator has arrived;
+// no weight decay), and the second applies the first presentation's sign.
+// A latency that is not a whole number of presentations is refused.
+func TestSpikingModulatorLatency(t *testing.T) {
+	b := cpu.New(1)
+	p := SpikingParams{C: 1, H: 8, W: 8, Classes: 3, Channels: [2]int{2, 3}, TInv: [2]float32{1, 1}, Steps: 5, DTMS: 2,
+		TauMMS: 5, Theta: 0.5, Width: 1, Encoding: "rate", MaxRate: 0.9, TauPreMS: 5, TauEMS: 50, LatencyMS: 10}
+	n, err := NewSpikingNet(b, p, 2, 3, "sign", "grad-sign")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	img := make([]float32, 2*64)
+	for i := range img {
+		img[i] = float32(r.Float64())
+	}
+	h := Hyper{HiddenLR: 0.1, ReadoutLR: 0.1}
+	w0 := download64(b, n.Groups[0].Weight.Value)
+	if _, err := n.TrainStep(img, []int32{0, 1}, h); err != nil {
+		t.Fatal(err)
+	}
+	g0 := download64(b, n.Groups[0].Weight.Grad)
+	w1 := download64(b, n.Groups[0].Weight.Value)
+	for i := range w0 {
+		if w1[i] != w0[i] {
+			t.Fatalf("conv1 weight %d moved before the modulator arrived", i)
+		}
+	}
+	if _, err := n.TrainStep(img, []int32{0, 1}, h); err != nil {
+		t.Fatal(err)
+	}
+	w2 := download64(b, n.Groups[0].Weight.Value)
+	moved := 0
+	for i := range w0 {
+		s := 0.0
+		if g0[i] > 0 {
+			s = 1
+		} else if g0[i] < 0 {
+			s = -1
+		}
+		if want := w1[i] - 0.1*s; math.Abs(w2[i]-want) > 1e-6 {
+			t.Fatalf("conv1 weight %d: %v after the delayed sign, want %v (the first presentation's sign)", i, w2[i], want)
+		}
+		if s != 0 {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no weight had a gradient")
+	}
+	p.LatencyMS = 15
+	if _, err := NewSpikingNet(b, p, 2, 3, "sign", "grad-sign"); err == nil {
+		t.Fatal("a latency of 1.5 presentations was accepted")
+	}
+}
