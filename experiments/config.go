@@ -82,6 +82,12 @@ type TrainConfig struct {
 	TestLimit  int `json:"test_limit"`
 	// Augment enables random crop (4-pixel padding) and horizontal flip.
 	Augment bool `json:"augment"`
+	// DropLast drops the last, partial batch of every epoch. False (the
+	// default) keeps it, as the official GHL code does (a PyTorch
+	// DataLoader's default), so an epoch sees every training image and the
+	// cosine schedule's T_max is epochs × ⌈N/batch⌉. Run records written
+	// before this field existed dropped it (ParseRunConfig).
+	DropLast bool `json:"drop_last"`
 
 	// Seed names every random stream of the run.
 	Seed uint64 `json:"seed"`
@@ -303,6 +309,29 @@ func ParseConfig(data []byte, base TrainConfig) (TrainConfig, error) {
 		return c, fmt.Errorf("config: trailing data after the JSON object")
 	}
 	return c, nil
+}
+
+// ParseRunConfig reads the "config" of a run's config.json: ParseConfig
+// from zero values, except that a record without "drop_last" (written
+// before the field existed, when every run dropped the last partial batch)
+// keeps dropping it, so that such a run resumes as it started.
+func ParseRunConfig(data []byte) (TrainConfig, error) {
+	c, err := ParseConfig(data, TrainConfig{})
+	if err != nil {
+		return c, err
+	}
+	legacyDropLast(data, &c)
+	return c, nil
+}
+
+// legacyDropLast sets c.DropLast when the record data has no "drop_last".
+func legacyDropLast(data []byte, c *TrainConfig) {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimPrefix(data, utf8BOM), &keys) == nil {
+		if _, ok := keys["drop_last"]; !ok {
+			c.DropLast = true
+		}
+	}
 }
 
 // utf8BOM is the byte-order mark some editors put at the start of a file.

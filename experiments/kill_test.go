@@ -15,11 +15,14 @@ import (
 )
 
 // killConfig is the run the SIGKILL test interrupts: 3 short epochs with a
-// checkpoint every 2 steps.
+// checkpoint every 2 steps, a partial last batch (258 images, batch 20) and
+// a delayed modulator.
 func killConfig() TrainConfig {
 	c := tinyConfig("ghl")
 	c.Epochs = 3
 	c.TrainLimit = 320
+	c.Batch = 20
+	c.Modulator = "delay:2"
 	c.CheckpointEvery = 2
 	c.TelemetryStride = 3
 	return c

@@ -49,6 +49,7 @@ func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err
 	if err := json.Unmarshal(old.Config, &prev); err != nil {
 		return false, fmt.Errorf("%s: unreadable config: %w", cfgPath, err)
 	}
+	legacyDropLast(old.Config, &prev)
 	if resume {
 		removeStaleTemps(dir)
 	}

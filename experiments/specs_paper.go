@@ -38,6 +38,9 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 	c.Arch, c.Rule = a.arch, rule
 	c.Batch = 64
 	c.ValFraction = 0.1
+	// The official GHL code keeps the last, partial batch of each epoch (a
+	// PyTorch DataLoader's default), and so do the paper's cells.
+	c.DropLast = false
 	if rule == "ghl" || rule == "sign" || rule == "hebb" {
 		c.HiddenLR, c.HiddenWD, c.ReadoutLR = Float(a.lr), Float(a.wd), Float(a.readoutLR)
 	}

@@ -71,6 +71,8 @@ type trainer struct {
 	telemetry *network.Telemetry
 	// init is the --init weights file the run started from (nil: random).
 	init *runfiles.InitFile
+	// tail runs the last, partial batch of an epoch (nil: none, or dropped).
+	tail *network.Network
 }
 
 // position is where a run stands, saved in checkpoints.
@@ -161,6 +163,10 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 	if err := t.startDist(); err != nil { // data parallelism (dist.go)
 		return nil, err
 	}
+	if err := t.buildTail(); err != nil {
+		return nil, err
+	}
+	t.logf("%s\n", t.dataLine())
 	// --init is applied before config.json is written, so a bad init file
 	// leaves no run directory behind; config.json records its path and
 	// SHA-256 so that a resume before the first checkpoint starts from it
@@ -242,12 +248,64 @@ func (t *trainer) buildNet(batch int) (*network.Network, error) {
 }
 
 // stepsPerEpoch is the number of supervised steps (global batches) in one
-// epoch of the training split.
+// epoch of the training split: ⌈N/batch⌉, or ⌊N/batch⌋ with DropLast.
 func (t *trainer) stepsPerEpoch() int {
 	if t.cfg.Batch <= 0 {
 		return 0
 	}
-	return t.data.train.Len() / t.cfg.Batch
+	n := t.data.train.Len()
+	if t.cfg.DropLast {
+		return n / t.cfg.Batch
+	}
+	return (n + t.cfg.Batch - 1) / t.cfg.Batch
+}
+
+// dataLine says what an epoch trains on: the training images (and how many
+// --val-fraction holds out), the test images, and the batches per epoch
+// with the fate of the last, partial one.
+func (t *trainer) dataLine() string {
+	tr, va, te := t.data.train.Len(), 0, 0
+	if t.data.val != nil {
+		va = t.data.val.Len()
+	}
+	if t.data.test != nil {
+		te = t.data.test.Len()
+	}
+	held := "no validation split (--val-fraction 0)"
+	if va > 0 {
+		held = fmt.Sprintf("%d of %d held out for validation by --val-fraction %g", va, tr+va, t.cfg.ValFraction)
+	}
+	last := "no partial batch"
+	if r := tr % t.cfg.Batch; r != 0 && t.cfg.DropLast {
+		last = fmt.Sprintf("the last %d images dropped by --drop-last", r)
+	} else if r != 0 {
+		last = fmt.Sprintf("the last batch of %d kept", r)
+	}
+	return fmt.Sprintf("data: training on %d images (%s), testing on %d; %d steps per epoch of batch %d, %s", tr, held, te, t.stepsPerEpoch(), t.cfg.Batch, last)
+}
+
+// buildTail builds the network that runs the last, partial batch of each
+// epoch (N mod batch images) when the run keeps it: the same architecture
+// and rules at that batch size, sharing the main network's modulator
+// sources. Its state is copied from the main network before that step and
+// back after it (network.CopyStateFrom), so the run continues as one.
+func (t *trainer) buildTail() error {
+	r := t.data.train.Len() % t.cfg.Batch
+	if t.cfg.DropLast || r == 0 {
+		return nil
+	}
+	if t.opt.Dist != nil {
+		return fmt.Errorf("data-parallel training splits every batch into equal shards: with %d training images, batch %d leaves a last batch of %d; pass --drop-last, or a batch that divides %d", t.data.train.Len(), t.cfg.Batch, r, t.data.train.Len())
+	}
+	tail, err := t.buildNet(r)
+	if err != nil {
+		return err
+	}
+	if err := tail.ShareModulators(t.net); err != nil {
+		return err
+	}
+	t.tail = tail
+	return nil
 }
 
 func (t *trainer) optimizer() synapse.Optimizer {
@@ -429,8 +487,11 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 	cfg := t.cfg
 	if Unsupervised(cfg.Rule) {
 		t.net.SetFrozen(true)
+		if t.tail != nil {
+			t.tail.SetFrozen(true)
+		}
 	}
-	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: true})
+	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: cfg.DropLast})
 	if err != nil {
 		return err
 	}
@@ -454,10 +515,22 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 			m := float32(LRAt(cfg.Schedule, step, total))
 			t.hyper.HiddenLR, t.hyper.ReadoutLR = float32(val(cfg.HiddenLR))*m, float32(val(cfg.ReadoutLR))*m
 			began := time.Now()
-			st, err := t.net.TrainStep(bt.X, bt.Y, t.hyper, t.opt.Monitors...)
+			net := t.net
+			if bt.N < cfg.Batch { // the last, partial batch: the tail network takes the step
+				if err := t.tail.CopyStateFrom(t.net); err != nil {
+					return err
+				}
+				net = t.tail
+			}
+			st, err := net.TrainStep(bt.X, bt.Y, t.hyper, t.opt.Monitors...)
 			if err != nil {
 				bar.Done()
 				return fmt.Errorf("%w; the last good checkpoint is %s", err, ckPath)
+			}
+			if net != t.net {
+				if err := t.net.CopyStateFrom(net); err != nil {
+					return err
+				}
 			}
 			pos.seconds += time.Since(began).Seconds()
 			pos.lossSum += st.Loss * float64(bt.N)
@@ -567,7 +640,7 @@ func summarise(dir string, eps []runfiles.Epoch) *Result {
 			continue
 		}
 		r.TestAcc, r.ValAcc = e.TestAcc, e.ValAcc
-		if e.ValAcc > best {
+		if e.ValAcc >= 0 && e.ValAcc > best { // no validation set: no best-validation epoch
 			best, r.BestValEpoch, r.TestAtBestVal = e.ValAcc, e.Epoch, e.TestAcc
 		}
 	}

@@ -67,6 +67,8 @@ type Network struct {
 	allParams, bpParams []*synapse.Param
 	// dist is the data-parallel state set by SetDist (dist.go); nil = one process.
 	dist *distState
+	// copy pairs state tensors for CopyStateFrom (copystate.go).
+	copy *stateCopy
 }
 
 // New starts an empty network on backend b for batches of the given size.

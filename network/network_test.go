@@ -22,7 +22,13 @@ func tinyNet(t testing.TB, b backends.Backend, rule string, seed uint64) *networ
 // tinyNetMod is tinyNet with a modulator source spec ("" = grad-sign).
 func tinyNetMod(t testing.TB, b backends.Backend, rule, mod string, seed uint64) *network.Network {
 	t.Helper()
-	n := network.New(b, 4, seed)
+	return tinyNetBatch(t, b, rule, mod, seed, 4)
+}
+
+// tinyNetBatch is tinyNetMod at another batch size.
+func tinyNetBatch(t testing.TB, b backends.Backend, rule, mod string, seed uint64, batchSize int) *network.Network {
+	t.Helper()
+	n := network.New(b, batchSize, seed)
 	x := n.Input(2, 6, 6)
 	h := n.BatchNorm(x, "bn0", true)
 	h = n.Conv(h, network.ConvSpec{Name: "conv1", Out: 3, Kernel: 3, Pad: 1, TInv: 1})

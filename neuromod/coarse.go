@@ -18,8 +18,7 @@ type coarseSign struct {
 	// one outer product on the device (LinearBackwardWeight, exact since
 	// every product is s_k·1).
 	s, onesF backends.Tensor
-	view     backends.Tensor // the last target viewed as [K, F]
-	viewOf   backends.Tensor // the target that view shows
+	views    []targetView // targets viewed as [K, F] (one per network sharing the source)
 
 	// @layer: host copy of PostGrad for the float64 sum.
 	host []float32
@@ -85,18 +84,27 @@ func (s *coarseSign) checkPost(in Inputs) {
 	}
 }
 
+// targetView is a modulator target and its [K, F] view.
+type targetView struct{ of, view backends.Tensor }
+
 // rows is m viewed as [K, F], cached per target tensor so that the steady
-// state allocates nothing.
+// state allocates nothing, also when networks of two batch sizes share the
+// source (the last, partial batch of an epoch).
 func (s *coarseSign) rows(b backends.Backend, m backends.Tensor) backends.Tensor {
-	if s.viewOf != m {
-		if sh := m.Shape(); len(sh) == 2 && sh[0] == s.k && sh[1] == s.f {
-			s.view = m
-		} else {
-			s.view = b.Reshape(m, backends.Shape{s.k, s.f})
+	for _, v := range s.views {
+		if v.of == m {
+			return v.view
 		}
-		s.viewOf = m
 	}
-	return s.view
+	view := m
+	if sh := m.Shape(); len(sh) != 2 || sh[0] != s.k || sh[1] != s.f {
+		view = b.Reshape(m, backends.Shape{s.k, s.f})
+	}
+	if len(s.views) >= 4 {
+		s.views = s.views[1:]
+	}
+	s.views = append(s.views, targetView{m, view})
+	return view
 }
 
 // sign64 is sign(x) as float32 with sign(±0) = 0 and NaN kept, like

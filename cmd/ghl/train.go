@@ -43,6 +43,7 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.IntVar(&c.TrainLimit, "train-limit", c.TrainLimit, "use at most this many training samples (0 = all)")
 	fs.IntVar(&c.TestLimit, "test-limit", c.TestLimit, "use at most this many test samples (0 = all)")
 	fs.BoolVar(&c.Augment, "augment", c.Augment, "random crop (pad 4) and horizontal flip")
+	fs.BoolVar(&c.DropLast, "drop-last", c.DropLast, "drop the last partial batch of every epoch (default keeps it, as the official GHL code does)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "run seed")
 	fs.StringVar(&c.Backend, "backend", c.Backend, "compute backend: cpu, torch, torch:cpu, torch:cuda:0")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "backend threads (0 = all cores)")
@@ -130,7 +131,7 @@ func cmdTrain(args []string) error {
 		if err != nil {
 			return fmt.Errorf("--resume %s: %w", *resume, err)
 		}
-		if cfg, err = experiments.ParseConfig(info.Config, experiments.TrainConfig{}); err != nil {
+		if cfg, err = experiments.ParseRunConfig(info.Config); err != nil {
 			return fmt.Errorf("--resume %s: %w", *resume, err)
 		}
 		for name := range set {
