@@ -464,7 +464,7 @@ func (t *trainer) hebbianPhase(pos position, done *[]runfiles.Epoch) (position, 
 			return pos, err
 		}
 		secs := time.Since(start).Seconds()
-		rec := runfiles.Epoch{Epoch: e + 1, Phase: "hebbian", Step: twin.Step(), Loss: -1, TrainAcc: -1, ValAcc: -1, TestAcc: -1, Seconds: secs, ImagesPerS: float64(l.BatchesPerEpoch()*t.cfg.HebbianBatch) / secs, LR: float64(lrs[0])}
+		rec := runfiles.Epoch{Epoch: e + 1, Phase: "hebbian", Step: twin.Step(), Loss: -1, TrainAcc: -1, ValLoss: -1, ValAcc: -1, TestLoss: -1, TestAcc: -1, Seconds: secs, ImagesPerS: float64(l.BatchesPerEpoch()*t.cfg.HebbianBatch) / secs, LR: float64(lrs[0])}
 		if err := runfiles.AppendJSONL(filepath.Join(t.dir, runfiles.MetricsFile), rec); err != nil {
 			return pos, err
 		}
@@ -563,8 +563,7 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 		if err := t.net.WriteCheckpoint(ckPath, position{epoch: e + 1}.meta()); err != nil {
 			return err
 		}
-		t.logf("epoch %d/%d: loss %.4f  train %.2f%%  val %s  test %.2f%%  %.1f s  %.0f img/s\n",
-			e+1, cfg.Epochs, rec.Loss, 100*rec.TrainAcc, pct(rec.ValAcc), 100*rec.TestAcc, rec.Seconds, rec.ImagesPerS)
+		t.logf("%s\n", epochLine(rec, cfg.Epochs, per))
 		if t.opt.AfterEpoch != nil {
 			t.opt.AfterEpoch(t.dir)
 		}
@@ -572,20 +571,34 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 	return nil
 }
 
+// epochLine is the per-epoch summary. The loss a reader takes for "the
+// loss" beside the accuracies is the end-of-epoch model's (on validation,
+// else on test); the running training loss and accuracy are labelled as
+// means over the epoch's steps, which for a fast-moving rule (sign: huge
+// losses in the first steps, then ≈ 0.2) say little about the final model.
+func epochLine(rec runfiles.Epoch, epochs, steps int) string {
+	end := fmt.Sprintf("val loss %.4f  val %s  test %.2f%%", rec.ValLoss, pct(rec.ValAcc), 100*rec.TestAcc)
+	if rec.ValAcc < 0 {
+		end = fmt.Sprintf("test loss %.4f  test %.2f%%  (no validation split)", rec.TestLoss, 100*rec.TestAcc)
+	}
+	return fmt.Sprintf("epoch %d/%d: %s (end of epoch); train loss %.4f  train %.2f%% (running means over the epoch's %d steps)  %.1f s  %.0f img/s",
+		rec.Epoch, epochs, end, rec.Loss, 100*rec.TrainAcc, steps, rec.Seconds, rec.ImagesPerS)
+}
+
 // endEpoch checks the weights and evaluates validation and test.
 func (t *trainer) endEpoch(e int, pos position) (runfiles.Epoch, error) {
 	if err := t.net.CheckFinite(); err != nil {
 		return runfiles.Epoch{}, err
 	}
-	_, val, err := evaluate(t, t.data.val)
+	valLoss, val, err := evaluate(t, t.data.val)
 	if err != nil {
 		return runfiles.Epoch{}, err
 	}
-	_, test, err := evaluate(t, t.data.test)
+	testLoss, test, err := evaluate(t, t.data.test)
 	if err != nil {
 		return runfiles.Epoch{}, err
 	}
-	rec := runfiles.Epoch{Epoch: e + 1, Step: t.net.Step(), ValAcc: val, TestAcc: test, Seconds: pos.seconds, LR: float64(t.hyper.HiddenLR)}
+	rec := runfiles.Epoch{Epoch: e + 1, Step: t.net.Step(), ValLoss: valLoss, ValAcc: val, TestLoss: testLoss, TestAcc: test, Seconds: pos.seconds, LR: float64(t.hyper.HiddenLR)}
 	if Unsupervised(t.cfg.Rule) {
 		rec.LR = float64(t.hyper.ReadoutLR)
 	}

@@ -33,7 +33,9 @@ type Epoch struct {
 	Epoch      int     `json:"epoch"`           // 1-based
 	Phase      string  `json:"phase,omitempty"` // "" for supervised training, "hebbian" for an unsupervised phase, "readout" for a frozen-feature classifier
 	Step       int     `json:"step"`            // optimisation steps done so far
-	Loss       float64 `json:"loss"`            // mean training loss over the epoch
+	Loss       float64 `json:"loss"`            // training loss, running mean over the epoch's steps (train mode, the weights changing under it; early steps can dominate it)
+	ValLoss    float64 `json:"val_loss"`        // mean cross-entropy of the end-of-epoch model on the validation split (eval mode); −1 without one
+	TestLoss   float64 `json:"test_loss"`       // the same on the test split; −1 without one
 	TrainAcc   float64 `json:"train_acc"`       // training accuracy over the epoch (running, train mode)
 	ValAcc     float64 `json:"val_acc"`         // held-out validation accuracy (eval mode)
 	TestAcc    float64 `json:"test_acc"`        // test accuracy (eval mode)
