@@ -72,6 +72,10 @@ func readTar(archive string, ra io.ReaderAt, size int64) ([]member, []byte, erro
 		if err != nil {
 			return nil, nil, formatError(archive, "corrupt archive (not a valid .tar or .tar.gz)", "re-download or re-create the archive", err)
 		}
+		if escapesRoot(hdr.Name) {
+			return nil, nil, formatError(archive+"!"+hdr.Name, "member path climbs out of the archive with \"..\"",
+				"re-create the archive with paths relative to its root (tar -C ROOT -czf data.tar.gz train test)", nil)
+		}
 		name := cleanMemberName(hdr.Name)
 		if name == "" {
 			continue
@@ -90,6 +94,18 @@ func readTar(archive string, ra io.ReaderAt, size int64) ([]member, []byte, erro
 		}
 	}
 	return members, arena.Bytes(), nil
+}
+
+// escapesRoot reports whether an archive path has a ".." element (which
+// cleanMemberName would otherwise fold into the root, placing the file
+// somewhere its author did not put it).
+func escapesRoot(name string) bool {
+	for _, el := range strings.Split(strings.ReplaceAll(name, "\\", "/"), "/") {
+		if el == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanMemberName normalises an archive path: slashes, no leading "./" or

@@ -233,3 +233,15 @@ func gunzip(t *testing.T, b []byte) []byte {
 	}
 	return out
 }
+
+// TestImageFolderTarRefusesDotDot: a member named "../x" was folded into the
+// archive root (path.Clean("/../x") is "/x") and so landed where its author
+// did not put it, or was dropped silently by the layout; it is now refused,
+// naming the member.
+func TestImageFolderTarRefusesDotDot(t *testing.T) {
+	entries, _, _ := folderFixture(t, "data/")
+	entries = append(entries, entry{name: "data/train/../../evil/train/cat/9.png", data: pngBytes(t, 6, 5, false, 9)})
+	path := writeFile(t, t.TempDir(), "dots.tar.gz", tarGz(t, entries))
+	_, _, err := noCache(path)
+	wantErr(t, err, ErrFormat, path+"!data/train/../../evil/train/cat/9.png", `climbs out of the archive with ".."`)
+}

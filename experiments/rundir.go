@@ -65,7 +65,7 @@ func prepareRunDir(dir string, cfg TrainConfig, resume bool) (resuming bool, err
 }
 
 // writeRunInfo records the effective config and environment in config.json.
-func writeRunInfo(dir string, cfg TrainConfig, command, device string, created time.Time, init *runfiles.InitFile) error {
+func writeRunInfo(dir string, cfg TrainConfig, command, device string, created time.Time, init *runfiles.InitFile, noReport bool) error {
 	raw, err := json.Marshal(cfg)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func writeRunInfo(dir string, cfg TrainConfig, command, device string, created t
 		Tool: "ghlsim", Command: command, Created: created.UTC().Format(time.RFC3339),
 		Seed: cfg.Seed, Backend: cfg.Backend, Device: device, GoVersion: runtime.Version(),
 		GitRevision: buildinfo.Revision(), Rule: cfg.Rule, Dataset: cfg.Dataset, Arch: cfg.Arch,
-		Config: raw, Init: init,
+		Config: raw, Init: init, NoReport: noReport,
 	}
 	return runfiles.WriteJSONAtomic(filepath.Join(dir, runfiles.ConfigFile), info)
 }

@@ -44,6 +44,9 @@ type Options struct {
 	OpenBackend func(name string) (backends.Backend, error)
 	// Dist makes the run one worker of a data-parallel job (dist.go); nil = one process.
 	Dist *DistOptions
+	// NoReport is recorded in config.json (ghl train --no-report), so that
+	// a resume keeps the choice; Train itself writes no report.
+	NoReport bool
 }
 
 // Result summarises a finished run.
@@ -191,7 +194,7 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		}
 	}
 	if !resuming {
-		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now(), t.init); err != nil {
+		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now(), t.init, opt.NoReport); err != nil {
 			return nil, err
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	"ghlsim/internal/runfiles"
 )
 
-func cmdBench(args []string) error {
+func cmdBench(args []string) (err error) {
 	for _, a := range args {
 		if a == "--sim" || a == "-sim" || a == "--sim=true" {
 			return cmdBenchSim(args)
@@ -54,8 +54,18 @@ func cmdBench(args []string) error {
 	if *out == "" {
 		*out = filepath.Join("runs", "bench-"+time.Now().Format("20060102-150405"))
 	}
+	_, statErr := os.Stat(*out)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
+	}
+	if os.IsNotExist(statErr) {
+		// A failed bench leaves no run directory it created behind.
+		defer func() {
+			if err != nil {
+				os.Remove(filepath.Join(*out, runfiles.BenchFile))
+				os.Remove(*out) // only if empty
+			}
+		}()
 	}
 	rep, err := experiments.Bench(cfg, os.Stdout)
 	if err != nil {

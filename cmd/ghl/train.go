@@ -134,6 +134,7 @@ func cmdTrain(args []string) error {
 		if cfg, err = experiments.ParseRunConfig(info.Config); err != nil {
 			return fmt.Errorf("--resume %s: %w", *resume, err)
 		}
+		*noReport = *noReport || info.NoReport // the run was started with --no-report
 		for name := range set {
 			if name != "resume" && name != "no-report" && !isDistFlag(name) {
 				return fmt.Errorf("--resume continues the saved config; --%s cannot change it", name)
@@ -159,7 +160,7 @@ func cmdTrain(args []string) error {
 	defer release()
 	opt := experiments.Options{
 		Out: *out, Resume: *resume != "", Init: *initW, Command: "ghl train " + strings.Join(args, " "),
-		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop,
+		Log: os.Stdout, Progress: progress.Interactive(os.Stderr), Stop: stop, NoReport: *noReport,
 	}
 	if !*noReport {
 		opt.AfterEpoch = writeReport

@@ -4,20 +4,21 @@ import "encoding/json"
 
 // RunInfo is config.json: everything needed to reproduce a run.
 type RunInfo struct {
-	Tool        string          `json:"tool"`            // "ghlsim"
-	Command     string          `json:"command"`         // e.g. "ghl train --rule ghl ..."
-	Created     string          `json:"created"`         // RFC 3339 time the run started
-	Seed        uint64          `json:"seed"`            // run seed; every random stream derives from it
-	Backend     string          `json:"backend"`         // registry name, e.g. "cpu"
-	Device      string          `json:"device"`          // hardware in words
-	GoVersion   string          `json:"go_version"`      // runtime.Version()
-	GitRevision string          `json:"git_revision"`    // commit of the ghlsim source, "+dirty" when modified, "unknown" when not found
-	Rule        string          `json:"rule"`            // plasticity rule of the hidden layers, e.g. "ghl"
-	Dataset     string          `json:"dataset"`         // e.g. "mnist"
-	Arch        string          `json:"arch"`            // e.g. "deephebb"
-	Label       string          `json:"label,omitempty"` // legend label for figures (defaults to Rule)
-	Config      json.RawMessage `json:"config"`          // the full effective training config
-	Init        *InitFile       `json:"init,omitempty"`  // the weights file the run started from (ghl train --init)
+	Tool        string          `json:"tool"`                // "ghlsim"
+	Command     string          `json:"command"`             // e.g. "ghl train --rule ghl ..."
+	Created     string          `json:"created"`             // RFC 3339 time the run started
+	Seed        uint64          `json:"seed"`                // run seed; every random stream derives from it
+	Backend     string          `json:"backend"`             // registry name, e.g. "cpu"
+	Device      string          `json:"device"`              // hardware in words
+	GoVersion   string          `json:"go_version"`          // runtime.Version()
+	GitRevision string          `json:"git_revision"`        // commit of the ghlsim source, "+dirty" when modified, "unknown" when not found
+	Rule        string          `json:"rule"`                // plasticity rule of the hidden layers, e.g. "ghl"
+	Dataset     string          `json:"dataset"`             // e.g. "mnist"
+	Arch        string          `json:"arch"`                // e.g. "deephebb"
+	Label       string          `json:"label,omitempty"`     // legend label for figures (defaults to Rule)
+	Config      json.RawMessage `json:"config"`              // the full effective training config
+	Init        *InitFile       `json:"init,omitempty"`      // the weights file the run started from (ghl train --init)
+	NoReport    bool            `json:"no_report,omitempty"` // ghl train --no-report: a resume writes no report either
 }
 
 // InitFile records the weights file a run was initialised from, so that a
