@@ -671,7 +671,7 @@ func resultSummary(t Task) (string, error) {
 		if r.First4mVS != nil {
 			first = fmt.Sprintf("4 mV at %.0f s", *r.First4mVS)
 		}
-		return fmt.Sprintf("rewarded %.2f mV (rank %d of %d), mean %.3f mV, %d rewards, %s; %.0f s simulated in %.1f s",
+		return fmt.Sprintf("rewarded %.4f mV (rank %d of %d), mean %.3f mV, %d rewards, %s; %.0f s simulated in %.1f s",
 			r.RewardedWeightMV, r.RewardedRank, r.ExcSynapses, r.MeanExcWeightMV, r.Rewards, first, r.SimulatedS, r.Seconds), nil
 	}
 	r, err := runfiles.ReadJSON[cellResult](path)

@@ -120,7 +120,7 @@ func simTableMarkdown(t *runfiles.Table, notes []string) string {
 		if r.First4mVS != nil {
 			first = fmt.Sprintf("%.1f", *r.First4mVS)
 		}
-		fmt.Fprintf(&b, "| %d | %.0f | %.3f | %d of %d | %d | %s | %.3f | %.3f | %d | %d | %d | %.1f |\n", r.Seed, r.SimulatedS,
+		fmt.Fprintf(&b, "| %d | %.0f | %.4f | %d of %d | %d | %s | %.3f | %.3f | %d | %d | %d | %.1f |\n", r.Seed, r.SimulatedS,
 			r.RewardedWeightMV, r.RewardedRank, r.ExcSynapses, r.RewardedTies, first, r.MeanExcWeightMV, r.P99ExcWeightMV, r.AtMax,
 			r.Rewards, r.Spikes, r.Seconds)
 	}

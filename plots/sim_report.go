@@ -237,7 +237,7 @@ func simSummaryRows(r Run) [][2]string {
 	}
 	return [][2]string{
 		{"simulated time", fmt.Sprintf("%.0f s in %d chunks (%s; %.1f s of wall time, %.0f× real time)", last.TimeS, len(r.Sim), state, wall, last.TimeS/max(wall, 1e-9))},
-		{"rewarded synapse", fmt.Sprintf("%.3f mV, rank %d of %s (%d ties)", last.RewardedWeightMV, last.RewardedRank, n, last.RewardedTies)},
+		{"rewarded synapse", fmt.Sprintf("%.4f mV, rank %d of %s (%d ties)", last.RewardedWeightMV, last.RewardedRank, n, last.RewardedTies)},
 		{"first reached 4 mV", first},
 		{"excitatory weights", fmt.Sprintf("mean %.3f mV, 99th percentile %.3f mV, max %.3f mV, %d at the bound", last.MeanExcWeightMV, last.P99ExcWeightMV, last.MaxExcWeightMV, last.AtMax)},
 		{"rewards", fmt.Sprintf("%d scheduled, %d dopamine releases applied", last.Rewards, last.Releases)},
@@ -285,7 +285,7 @@ func simSeedsRows(t runfiles.Table) [][]string {
 		if s.First4mVS != nil {
 			first = fixed(*s.First4mVS, 1)
 		}
-		rows = append(rows, []string{strconv.Itoa(s.Seed), fixed(s.SimulatedS, 0), fixed(s.RewardedWeightMV, 3),
+		rows = append(rows, []string{strconv.Itoa(s.Seed), fixed(s.SimulatedS, 0), fixed(s.RewardedWeightMV, 4),
 			fmt.Sprintf("%d of %d", s.RewardedRank, s.ExcSynapses), strconv.Itoa(s.RewardedTies), first,
 			fixed(s.MeanExcWeightMV, 3), fixed(s.P99ExcWeightMV, 3), strconv.Itoa(s.Rewards), s.Cell})
 	}
