@@ -5,26 +5,30 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
-	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
 // member is one entry of an image folder: a file or a folder, named by its
 // slash-separated path relative to the folder or archive root.
 type member struct {
-	name  string
-	dir   bool
-	link  bool   // a symbolic or hard link (rejected inside a split)
-	file  string // for folders on disk: the file to read; else ""
-	start int    // for archives: data is arena[start:end]
-	end   int
-	data  []byte // filled before decoding
+	name string
+	dir  bool
+	link bool   // a symbolic or hard link (rejected inside a split)
+	file string // for folders on disk: the file to read; else ""
+	size int64  // file size in bytes
+	seq  int    // for archives: position in the archive's stream
+	// info is the image's header (archives: read while listing, for every
+	// image-named file), or infoErr why it is not a usable image; the
+	// error counts only for members the layout uses.
+	info    imageInfo
+	infoErr error
+	hasInfo bool
 }
 
 // folderFix is the advice attached to errors about an image folder's layout.
@@ -38,42 +42,41 @@ func isArchive(head []byte) bool {
 	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
 }
 
-// readTar lists a .tar or .tar.gz held in ra (size bytes, named archive in
-// errors). File contents go into one arena; every allocation is bounded by
-// the bytes the archive actually yields, never by header-claimed sizes.
-func readTar(archive string, ra io.ReaderAt, size int64) ([]member, []byte, error) {
+// openTar opens a fresh stream over the .tar or .tar.gz held in ra.
+func openTar(archive string, ra io.ReaderAt, size int64) (*tar.Reader, func(), error) {
 	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), 1<<16)
-	var r io.Reader = br
-	hint := size
 	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, nil, formatError(archive, "corrupt gzip header", "re-download or re-create the archive", err)
 		}
-		defer zr.Close()
-		r = zr
-		hint = 0
-		if size >= 18 {
-			var t [4]byte
-			if _, err := ra.ReadAt(t[:], size-4); err == nil {
-				hint = min(int64(binary.LittleEndian.Uint32(t[:])), size*16) // a sizing hint only
-			}
-		}
+		return tar.NewReader(zr), func() { zr.Close() }, nil
 	}
-	var arena bytes.Buffer
-	arena.Grow(int(min(hint, 1<<31)))
+	return tar.NewReader(br), func() {}, nil
+}
+
+// readTar lists a .tar or .tar.gz held in ra (size bytes, named archive in
+// errors), streaming: no member's content is kept. The header of every
+// image-named file is read as it passes (image.DecodeConfig, which reads a
+// few bytes) and checked against maxPixels; the rest of each member is
+// skipped. Memory is bounded by the number of members, never by their size.
+func readTar(archive string, ra io.ReaderAt, size, maxPixels int64) ([]member, error) {
+	tr, done, err := openTar(archive, ra, size)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var members []member
-	tr := tar.NewReader(r)
-	for {
+	for seq := 0; ; seq++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, formatError(archive, "corrupt archive (not a valid .tar or .tar.gz)", "re-download or re-create the archive", err)
+			return nil, formatError(archive, "corrupt archive (not a valid .tar or .tar.gz)", "re-download or re-create the archive", err)
 		}
 		if escapesRoot(hdr.Name) {
-			return nil, nil, formatError(archive+"!"+hdr.Name, "member path climbs out of the archive with \"..\"",
+			return nil, formatError(archive+"!"+hdr.Name, "member path climbs out of the archive with \"..\"",
 				"re-create the archive with paths relative to its root (tar -C ROOT -czf data.tar.gz train test)", nil)
 		}
 		name := cleanMemberName(hdr.Name)
@@ -84,16 +87,74 @@ func readTar(archive string, ra io.ReaderAt, size int64) ([]member, []byte, erro
 		case tar.TypeDir:
 			members = append(members, member{name: name, dir: true})
 		case tar.TypeReg:
-			start := arena.Len()
-			if _, err := arena.ReadFrom(tr); err != nil {
-				return nil, nil, formatError(archive+"!"+name, "truncated or corrupt archive member", "re-download or re-create the archive", err)
+			m := member{name: name, size: hdr.Size, seq: seq}
+			if isImageName(name) {
+				m.info, m.infoErr = decodeConfigReader(archive+"!"+name, tr, hdr.Size, maxPixels)
+				m.hasInfo = true
 			}
-			members = append(members, member{name: name, start: start, end: arena.Len()})
+			members = append(members, m)
 		case tar.TypeSymlink, tar.TypeLink:
 			members = append(members, member{name: name, link: true})
 		}
 	}
-	return members, arena.Bytes(), nil
+	return members, nil
+}
+
+// decodeTar streams the archive again and decodes the members want (by
+// stream position) into their pixel slots: a few members at a time are
+// read (each at most its header's size) and decoded in parallel, so memory
+// holds only those files and their decoded images.
+func decodeTar(archive string, ra io.ReaderAt, size int64, want []*member, dst func(i int) []uint8, c, h, w, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bySeq := make(map[int]int, len(want))
+	for i, m := range want {
+		bySeq[m.seq] = i
+	}
+	tr, done, err := openTar(archive, ra, size)
+	if err != nil {
+		return err
+	}
+	defer done()
+	type job struct {
+		i    int
+		data []byte
+	}
+	var jobs []job
+	flush := func() error {
+		err := parallelFor(len(jobs), workers, func(k int) error {
+			j := jobs[k]
+			return decodeInto(archive+"!"+want[j.i].name, j.data, dst(j.i), c, h, w)
+		})
+		jobs = jobs[:0]
+		return err
+	}
+	left := len(want)
+	for seq := 0; left > 0; seq++ {
+		_, err := tr.Next()
+		if err != nil {
+			return formatError(archive, "archive changed or corrupt while decoding", "re-download or re-create the archive", err)
+		}
+		i, ok := bySeq[seq]
+		if !ok {
+			continue
+		}
+		m := want[i]
+		// Grown as the archive yields bytes, never sized by the header alone.
+		buf := bytes.NewBuffer(make([]byte, 0, min(m.size, 1<<20)))
+		if _, err := buf.ReadFrom(io.LimitReader(tr, m.size)); err != nil || int64(buf.Len()) != m.size {
+			return formatError(archive+"!"+m.name, "truncated or corrupt archive member", "re-download or re-create the archive", err)
+		}
+		jobs = append(jobs, job{i, buf.Bytes()})
+		left--
+		if len(jobs) == workers {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // escapesRoot reports whether an archive path has a ".." element (which
@@ -136,12 +197,15 @@ func readDirTree(root string) ([]member, error) {
 			case st.IsDir():
 				m.link = true
 			case st.Mode().IsRegular():
-				m.file = p
+				m.file, m.size = p, st.Size()
 			default:
 				return nil
 			}
 		} else if d.Type().IsRegular() {
 			m.file = p
+			if info, err := d.Info(); err == nil {
+				m.size = info.Size()
+			}
 		} else if !d.IsDir() {
 			return nil
 		}
@@ -149,27 +213,6 @@ func readDirTree(root string) ([]member, error) {
 		return nil
 	})
 	return members, err
-}
-
-// loadMemberData fills m.data for every member: from the arena for
-// archives, by reading the files (in parallel) for folders.
-func loadMemberData(members []*member, arena []byte, workers int) error {
-	return parallelFor(len(members), workers, func(i int) error {
-		m := members[i]
-		if m.file == "" {
-			m.data = arena[m.start:m.end:m.end]
-			return nil
-		}
-		data, err := os.ReadFile(m.file)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return notFoundError(m.file, "file vanished while loading", folderFix, err)
-			}
-			return notFoundError(m.file, "cannot read", folderFix, err)
-		}
-		m.data = data
-		return nil
-	})
 }
 
 // source names where members come from, for error messages.

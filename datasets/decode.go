@@ -1,28 +1,34 @@
 package datasets
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"path"
 	"strings"
 )
 
 // Limits that keep a malicious or broken image from allocating without
-// bound: an image may have at most maxImagePixels pixels, and at most
-// pixelsPerByte pixels per byte of its file beyond a small allowance (real
-// photos and even blank PNGs stay far below it).
+// bound: an image may have at most MaxImagePixels pixels (the default
+// DefaultMaxImagePixels, raised with ImageFolderOptions.MaxImagePixels or
+// ghl's --max-image-pixels), checked from its header before it is decoded,
+// and at most pixelsPerByte pixels per byte of its file beyond a small
+// allowance (real photos and even blank PNGs stay far below it).
 const (
-	maxImagePixels   = 1 << 26
-	pixelsPerByte    = 1024
-	pixelsAllowance  = 1 << 14
-	imageExtensions  = ".jpg, .jpeg or .png"
-	imageFormatJPEG  = "jpeg"
-	imageFormatPNG   = "png"
-	imageFormatOther = ""
+	// DefaultMaxImagePixels is the largest image (width × height) an image
+	// folder may hold unless the caller raises it: 4096 × 4096.
+	DefaultMaxImagePixels = 4096 * 4096
+	pixelsPerByte         = 1024
+	pixelsAllowance       = 1 << 14
+	imageExtensions       = ".jpg, .jpeg or .png"
+	imageFormatJPEG       = "jpeg"
+	imageFormatPNG        = "png"
+	imageFormatOther      = ""
 )
 
 // imageInfo is what decodeConfig learns from an image header.
@@ -51,16 +57,26 @@ func sniffFormat(data []byte) string {
 	return imageFormatOther
 }
 
-// decodeConfig reads an image header and checks its size against the limits.
-// name is the file's name for errors.
+// decodeConfig reads an image header from data and checks its size against
+// the default limits. name is the file's name for errors.
 func decodeConfig(name string, data []byte) (imageInfo, error) {
+	return decodeConfigReader(name, bytes.NewReader(data), int64(len(data)), DefaultMaxImagePixels)
+}
+
+// decodeConfigReader reads an image header from r, the start of a file of
+// size bytes, and checks its width × height against maxPixels (≤ 0: the
+// default) and the file's size. It reads only the header.
+func decodeConfigReader(name string, r io.Reader, size, maxPixels int64) (imageInfo, error) {
+	maxPixels = pixelLimit(maxPixels)
+	br := bufio.NewReaderSize(r, 4096)
+	head, _ := br.Peek(8)
 	var cfg image.Config
 	var err error
-	switch sniffFormat(data) {
+	switch sniffFormat(head) {
 	case imageFormatJPEG:
-		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
+		cfg, err = jpeg.DecodeConfig(br)
 	case imageFormatPNG:
-		cfg, err = png.DecodeConfig(bytes.NewReader(data))
+		cfg, err = png.DecodeConfig(br)
 	default:
 		return imageInfo{}, formatError(name, "not a JPEG or PNG image (unrecognised first bytes)",
 			"remove the file or replace it with a valid image", nil)
@@ -69,13 +85,31 @@ func decodeConfig(name string, data []byte) (imageInfo, error) {
 		return imageInfo{}, formatError(name, "corrupt image header", "remove the file or replace it with a valid image", err)
 	}
 	px := int64(cfg.Width) * int64(cfg.Height)
-	if cfg.Width <= 0 || cfg.Height <= 0 || px > maxImagePixels || px > pixelsAllowance+pixelsPerByte*int64(len(data)) {
+	if cfg.Width > 0 && cfg.Height > 0 && px > maxPixels && px <= pixelsAllowance+pixelsPerByte*size {
 		return imageInfo{}, formatError(name,
-			fmt.Sprintf("implausible image size %d×%d for a %d-byte file", cfg.Width, cfg.Height, len(data)),
+			fmt.Sprintf("image is %d×%d = %d pixels, over the limit of %d pixels per image", cfg.Width, cfg.Height, px, maxPixels),
+			"resize the images (the network sees them at their own size), or raise the limit with --max-image-pixels", nil)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || px > maxPixels || px > pixelsAllowance+pixelsPerByte*size {
+		return imageInfo{}, formatError(name,
+			fmt.Sprintf("implausible image size %d×%d for a %d-byte file", cfg.Width, cfg.Height, size),
 			"remove the file or replace it with a valid image", nil)
 	}
 	gray := cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model
 	return imageInfo{w: cfg.Width, h: cfg.Height, gray: gray}, nil
+}
+
+// maxFileBytes is the largest image file read for decoding under a pixel
+// limit: an uncompressed 16-bit RGBA PNG of that many pixels, plus 1 MiB of
+// metadata.
+func maxFileBytes(maxPixels int64) int64 { return 8*pixelLimit(maxPixels) + 1<<20 }
+
+// pixelLimit is maxPixels, or DefaultMaxImagePixels when it is ≤ 0.
+func pixelLimit(maxPixels int64) int64 {
+	if maxPixels <= 0 {
+		return DefaultMaxImagePixels
+	}
+	return maxPixels
 }
 
 // decodeInto decodes an image whose header passed decodeConfig and writes

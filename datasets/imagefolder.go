@@ -1,8 +1,10 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +22,10 @@ type ImageFolderOptions struct {
 	CacheDir string
 	// Logf, if set, receives progress and cache notes (one line each).
 	Logf func(format string, args ...any)
+	// MaxImagePixels is the largest width × height accepted, checked from
+	// each image's header before it is decoded; 0 means
+	// DefaultMaxImagePixels (4096 × 4096).
+	MaxImagePixels int64
 }
 
 // logf calls o.Logf when set.
@@ -60,7 +66,7 @@ func LoadImageFolderWith(path string, opt ImageFolderOptions) (train, test *Set,
 			return nil, nil, err
 		}
 		abs, _ := filepath.Abs(path)
-		return buildImageFolder(memberSource{root: path}, filepath.Base(abs), members, nil, opt)
+		return buildImageFolder(memberSource{root: path}, filepath.Base(abs), members, dirReader{opt.MaxImagePixels}, opt)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -85,11 +91,11 @@ func LoadImageFolderWith(path string, opt ImageFolderOptions) (train, test *Set,
 		}
 	}
 	t0 := time.Now()
-	members, arena, err := readTar(path, f, st.Size())
+	members, err := readTar(path, f, st.Size(), opt.MaxImagePixels)
 	if err != nil {
 		return nil, nil, err
 	}
-	train, test, err = buildImageFolder(memberSource{root: path, archive: true}, archiveBase(path), members, arena, opt)
+	train, test, err = buildImageFolder(memberSource{root: path, archive: true}, archiveBase(path), members, tarReader{path, f, st.Size(), opt.MaxImagePixels}, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,9 +119,85 @@ func archiveBase(p string) string {
 	return b
 }
 
-// buildImageFolder lays out, reads and decodes the members into the train
-// and test sets.
-func buildImageFolder(src memberSource, defaultName string, members []member, arena []byte, opt ImageFolderOptions) (train, test *Set, err error) {
+// memberReader reads the images of an image folder: their headers, then
+// their pixels, a few at a time.
+type memberReader interface {
+	// configs fills m.info of every member (or returns the first error).
+	configs(src memberSource, all []*member, workers int) error
+	// decode decodes all[i] into dst(i) as c planes of h×w.
+	decode(src memberSource, all []*member, dst func(i int) []uint8, c, h, w, workers int) error
+}
+
+// tarReader reads members of an archive: headers were read while listing
+// it; pixels come from a second pass over the stream.
+type tarReader struct {
+	path      string
+	ra        io.ReaderAt
+	size      int64
+	maxPixels int64
+}
+
+func (r tarReader) configs(src memberSource, all []*member, _ int) error {
+	limit := maxFileBytes(r.maxPixels)
+	for _, m := range all {
+		if m.size > limit {
+			return formatError(src.path(m.name), fmt.Sprintf("%d-byte file, larger than any image within the limit of %d pixels needs", m.size, pixelLimit(r.maxPixels)),
+				"remove the file or replace it with a valid image", nil)
+		}
+		if !m.hasInfo {
+			return formatError(src.path(m.name), "not an image file (want "+imageExtensions+")", "remove it from the class folder", nil)
+		}
+		if m.infoErr != nil {
+			return m.infoErr
+		}
+	}
+	return nil
+}
+
+func (r tarReader) decode(_ memberSource, all []*member, dst func(i int) []uint8, c, h, w, workers int) error {
+	return decodeTar(r.path, r.ra, r.size, all, dst, c, h, w, workers)
+}
+
+// dirReader reads members of a folder on disk, one file per worker at a
+// time, refusing files larger than any image within the pixel limit.
+type dirReader struct{ maxPixels int64 }
+
+func (r dirReader) configs(src memberSource, all []*member, workers int) error {
+	return parallelFor(len(all), workers, func(i int) error {
+		m := all[i]
+		f, err := os.Open(m.file)
+		if err != nil {
+			return notFoundError(m.file, "cannot read", folderFix, err)
+		}
+		defer f.Close()
+		m.info, err = decodeConfigReader(src.path(m.name), f, m.size, r.maxPixels)
+		return err
+	})
+}
+
+func (r dirReader) decode(src memberSource, all []*member, dst func(i int) []uint8, c, h, w, workers int) error {
+	limit := maxFileBytes(r.maxPixels)
+	return parallelFor(len(all), workers, func(i int) error {
+		m := all[i]
+		if m.size > limit {
+			return formatError(src.path(m.name), fmt.Sprintf("%d-byte file, larger than any %d×%d image needs", m.size, w, h),
+				"remove the file or replace it with a valid image", nil)
+		}
+		data, err := os.ReadFile(m.file)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return notFoundError(m.file, "file vanished while loading", folderFix, err)
+			}
+			return notFoundError(m.file, "cannot read", folderFix, err)
+		}
+		return decodeInto(src.path(m.name), data, dst(i), c, h, w)
+	})
+}
+
+// buildImageFolder lays out the members, reads every image's header (size
+// and colour) and decodes the images straight into the train and test sets'
+// uint8 pixels, holding only a few files at a time.
+func buildImageFolder(src memberSource, defaultName string, members []member, rd memberReader, opt ImageFolderOptions) (train, test *Set, err error) {
 	l := &folderLayout{src: src, classes: map[string]map[string][]*member{}}
 	for i := range members {
 		if err := l.add(&members[i]); err != nil {
@@ -127,25 +209,17 @@ func buildImageFolder(src memberSource, defaultName string, members []member, ar
 		return nil, nil, err
 	}
 	all := append(append([]*member(nil), trainM...), testM...)
-	if err := loadMemberData(all, arena, opt.Workers); err != nil {
+	if err := rd.configs(src, all, opt.Workers); err != nil {
 		return nil, nil, err
 	}
-	infos := make([]imageInfo, len(all))
-	if err := parallelFor(len(all), opt.Workers, func(i int) error {
-		var err error
-		infos[i], err = decodeConfig(src.path(all[i].name), all[i].data)
-		return err
-	}); err != nil {
-		return nil, nil, err
-	}
-	h, w, c := infos[0].h, infos[0].w, 1
-	for i, in := range infos {
-		if in.h != h || in.w != w {
-			return nil, nil, formatError(src.path(all[i].name),
+	h, w, c := all[0].info.h, all[0].info.w, 1
+	for _, m := range all {
+		if in := m.info; in.h != h || in.w != w {
+			return nil, nil, formatError(src.path(m.name),
 				fmt.Sprintf("image is %d×%d but %s is %d×%d; all images must share one size", in.w, in.h, all[0].name, w, h),
 				"resize the images to one size", nil)
 		}
-		if !in.gray {
+		if !m.info.gray {
 			c = 3
 		}
 	}
@@ -165,18 +239,21 @@ func buildImageFolder(src memberSource, defaultName string, members []member, ar
 		classOf[n] = int32(i)
 	}
 	size := c * h * w
-	err = parallelFor(len(all), opt.Workers, func(i int) error {
-		s, j := train, i
+	slot := func(i int) (*Set, int) {
 		if i >= len(trainM) {
-			s, j = test, i-len(trainM)
+			return test, i - len(trainM)
 		}
-		m := all[i]
+		return train, i
+	}
+	for i, m := range all {
+		s, j := slot(i)
 		parts := strings.Split(m.name, "/")
 		s.Labels[j] = classOf[parts[len(parts)-2]]
-		err := decodeInto(src.path(m.name), m.data, s.Pixels[j*size:(j+1)*size], c, h, w)
-		m.data = nil
-		return err
-	})
+	}
+	err = rd.decode(src, all, func(i int) []uint8 {
+		s, j := slot(i)
+		return s.Pixels[j*size : (j+1)*size]
+	}, c, h, w, opt.Workers)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -59,13 +59,27 @@ func canonicalName(name string) string {
 //     "n=10000,test=2000,c=1,h=28,w=28,classes=10,seed=1" (those are the
 //     defaults); see Synthetic.
 func Load(name, dir string) (train, test *Set, err error) {
+	return LoadWith(name, dir, LoadOptions{})
+}
+
+// LoadOptions modify LoadWith.
+type LoadOptions struct {
+	// MaxImagePixels is the largest width × height an image folder (or the
+	// CIFAR-10 image archive) may hold, checked from each header before
+	// decoding; 0 means DefaultMaxImagePixels.
+	MaxImagePixels int64
+}
+
+// LoadWith is Load with options.
+func LoadWith(name, dir string, o LoadOptions) (train, test *Set, err error) {
+	folder := ImageFolderOptions{MaxImagePixels: o.MaxImagePixels}
 	switch canonicalName(name) {
 	case "mnist":
 		return LoadMNIST(dir)
 	case "fashion-mnist":
 		return LoadFashionMNIST(dir)
 	case "cifar10":
-		return loadCIFAR10(dir)
+		return loadCIFAR10(dir, folder)
 	case "cifar100":
 		if dir == "" {
 			if dir, err = defaultCIFAR100(); err != nil {
@@ -77,7 +91,7 @@ func Load(name, dir string) (train, test *Set, err error) {
 		if dir == "" {
 			return nil, nil, fmt.Errorf("datasets: imagefolder needs a folder or archive; pass --data PATH: %w", ErrConfig)
 		}
-		return LoadImageFolder(dir)
+		return LoadImageFolderWith(dir, folder)
 	case "synthetic":
 		return loadSynthetic(dir)
 	}
@@ -85,7 +99,7 @@ func Load(name, dir string) (train, test *Set, err error) {
 }
 
 // loadCIFAR10 loads CIFAR-10 from binary batches or an image folder.
-func loadCIFAR10(dir string) (train, test *Set, err error) {
+func loadCIFAR10(dir string, folder ImageFolderOptions) (train, test *Set, err error) {
 	if dir == "" {
 		if dir, err = DefaultCIFAR10(); err != nil {
 			return nil, nil, err
@@ -99,7 +113,7 @@ func loadCIFAR10(dir string) (train, test *Set, err error) {
 		findFile(filepath.Join(dir, cifar10Layout.subdir), cifar10Layout.trainFiles[:1]) != "") {
 		return LoadCIFARBinary(dir, false)
 	}
-	if train, test, err = LoadImageFolder(dir); err != nil {
+	if train, test, err = LoadImageFolderWith(dir, folder); err != nil {
 		return nil, nil, err
 	}
 	if !slices.Equal(train.ClassNames, CIFAR10ClassNames) {

@@ -88,6 +88,10 @@ type TrainConfig struct {
 	// cosine schedule's T_max is epochs × ⌈N/batch⌉. Run records written
 	// before this field existed dropped it (ParseRunConfig).
 	DropLast bool `json:"drop_last"`
+	// MaxImagePixels is the largest image (width × height) an image folder
+	// may hold, checked before decoding; 0 = datasets.DefaultMaxImagePixels
+	// (4096 × 4096).
+	MaxImagePixels int64 `json:"max_image_pixels,omitempty"`
 
 	// Seed names every random stream of the run.
 	Seed uint64 `json:"seed"`

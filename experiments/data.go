@@ -14,7 +14,7 @@ type runData struct {
 
 // loadData loads the dataset, applies the limits and holds out validation.
 func loadData(cfg TrainConfig) (*runData, error) {
-	train, test, err := datasets.Load(cfg.Dataset, cfg.Data)
+	train, test, err := datasets.LoadWith(cfg.Dataset, cfg.Data, datasets.LoadOptions{MaxImagePixels: cfg.MaxImagePixels})
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 func cmdData(args []string) error {
 	fs := flag.NewFlagSet("ghl data", flag.ContinueOnError)
 	dir := fs.String("data", "", "dataset location (default: the dataset's default)")
+	maxPixels := fs.Int64("max-image-pixels", 0, "largest image (width × height) an image folder may hold, checked before decoding (0 = 4096×4096)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: ghl data NAME [--data DIR]\n\nNAME: %s\n", strings.Join(datasets.Names, ", "))
 		fs.PrintDefaults()
@@ -29,7 +30,7 @@ func cmdData(args []string) error {
 	}
 	name := rest[0]
 	start := time.Now()
-	train, test, err := datasets.Load(name, *dir)
+	train, test, err := datasets.LoadWith(name, *dir, datasets.LoadOptions{MaxImagePixels: *maxPixels})
 	if err != nil {
 		return err
 	}

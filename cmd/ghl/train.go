@@ -43,6 +43,7 @@ func trainFlags(fs *flag.FlagSet, c *experiments.TrainConfig) {
 	fs.IntVar(&c.TrainLimit, "train-limit", c.TrainLimit, "use at most this many training samples (0 = all)")
 	fs.IntVar(&c.TestLimit, "test-limit", c.TestLimit, "use at most this many test samples (0 = all)")
 	fs.BoolVar(&c.Augment, "augment", c.Augment, "random crop (pad 4) and horizontal flip")
+	fs.Int64Var(&c.MaxImagePixels, "max-image-pixels", c.MaxImagePixels, "largest image (width × height) an image folder may hold, checked before decoding (0 = 4096×4096)")
 	fs.BoolVar(&c.DropLast, "drop-last", c.DropLast, "drop the last partial batch of every epoch (default keeps it, as the official GHL code does)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "run seed")
 	fs.StringVar(&c.Backend, "backend", c.Backend, "compute backend: cpu, torch, torch:cpu, torch:cuda:0")
