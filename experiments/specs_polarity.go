@@ -1,6 +1,9 @@
 package experiments
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // polarityDatasets are the datasets of each budget: the cpu budget runs on
 // Fashion-MNIST only, the full budget on MNIST, Fashion-MNIST and the
@@ -15,7 +18,8 @@ func polarityDatasets(budget string) []string {
 
 // polarityConfig is the base config of one polarity cell:
 //
-//	smoke  synthetic 1×28×28 data, width 0.05, 64 images, 1 epoch
+//	smoke  synthetic 1×28×28 data, width 0.05, 64 images, 1 epoch (batch 2 for the delay cells, so that
+//	       delay:16 is shorter than the run)
 //	cpu    Fashion-MNIST, DeepHebb width 0.125, 6 000 training / 2 000 test images, 2 epochs,
 //	       the paper's GHL learning rates and cosine schedule
 //	full   DeepHebb width 1, all images, 20 epochs (MNIST, Fashion-MNIST), 100 (CIFAR-10)
@@ -28,6 +32,12 @@ func polarityConfig(budget, dataset, modulator string) TrainConfig {
 	case "smoke":
 		c.Dataset, c.Data = "synthetic", ""
 		c.Width, c.TrainLimit, c.TestLimit, c.Epochs, c.Batch, c.ValFraction = 0.05, 80, 32, 1, 16, 0.2
+		if strings.HasPrefix(modulator, "delay:") {
+			// A delay must be shorter than the run (delay:16 in 4 steps
+			// would deliver only zeros, and is refused): 64 images in
+			// batches of 2 are 32 steps.
+			c.Batch = 2
+		}
 	case "cpu":
 		c.Width, c.TrainLimit, c.TestLimit, c.Epochs = 0.125, 6000, 2000, 2
 	default:

@@ -257,7 +257,7 @@ func (t *trainer) stepsPerEpoch() int {
 		return 0
 	}
 	n := t.data.train.Len()
-	if t.cfg.DropLast {
+	if t.dropLast() {
 		return n / t.cfg.Batch
 	}
 	return (n + t.cfg.Batch - 1) / t.cfg.Batch
@@ -281,11 +281,18 @@ func (t *trainer) dataLine() string {
 	last := "no partial batch"
 	if r := tr % t.cfg.Batch; r != 0 && t.cfg.DropLast {
 		last = fmt.Sprintf("the last %d images dropped by --drop-last", r)
+	} else if r != 0 && t.dropLast() {
+		last = fmt.Sprintf("the last %d images dropped (data-parallel shards need full batches)", r)
 	} else if r != 0 {
 		last = fmt.Sprintf("the last batch of %d kept", r)
 	}
 	return fmt.Sprintf("data: training on %d images (%s), testing on %d; %d steps per epoch of batch %d, %s", tr, held, te, t.stepsPerEpoch(), t.cfg.Batch, last)
 }
+
+// dropLast reports whether the last, partial batch of an epoch is dropped:
+// with --drop-last, and always in data-parallel training, which splits
+// every batch into equal shards (the data line says so).
+func (t *trainer) dropLast() bool { return t.cfg.DropLast || t.opt.Dist != nil }
 
 // buildTail builds the network that runs the last, partial batch of each
 // epoch (N mod batch images) when the run keeps it: the same architecture
@@ -294,11 +301,8 @@ func (t *trainer) dataLine() string {
 // back after it (network.CopyStateFrom), so the run continues as one.
 func (t *trainer) buildTail() error {
 	r := t.data.train.Len() % t.cfg.Batch
-	if t.cfg.DropLast || r == 0 {
+	if t.dropLast() || r == 0 {
 		return nil
-	}
-	if t.opt.Dist != nil {
-		return fmt.Errorf("data-parallel training splits every batch into equal shards: with %d training images, batch %d leaves a last batch of %d; pass --drop-last, or a batch that divides %d", t.data.train.Len(), t.cfg.Batch, r, t.data.train.Len())
 	}
 	tail, err := t.buildNet(r)
 	if err != nil {
@@ -494,7 +498,7 @@ func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
 			t.tail.SetFrozen(true)
 		}
 	}
-	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: cfg.DropLast})
+	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: t.dropLast()})
 	if err != nil {
 		return err
 	}
