@@ -231,7 +231,11 @@ func selfRSS() float64 {
 }
 
 // pythonWithTorch returns an interpreter that imports torch, or "".
-func pythonWithTorch(choice string) string {
+func pythonWithTorch(choice string) string { return pythonWith(choice, "torch") }
+
+// pythonWith returns the chosen interpreter ("" = /usr/bin/python3, then
+// python3 on PATH; "off" = none) if it imports module, or "".
+func pythonWith(choice, module string) string {
 	if choice == "off" {
 		return ""
 	}
@@ -240,7 +244,7 @@ func pythonWithTorch(choice string) string {
 		cands = []string{"/usr/bin/python3", "python3"}
 	}
 	for _, p := range cands {
-		if exec.Command(p, "-c", "import torch").Run() == nil {
+		if exec.Command(p, "-c", "import "+module).Run() == nil {
 			return p
 		}
 	}

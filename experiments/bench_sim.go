@@ -243,21 +243,7 @@ func benchSimBrian2(py, script, target string, cfg BenchSimConfig) BenchSimRow {
 }
 
 // pythonWithBrian2 finds an interpreter that imports brian2.
-func pythonWithBrian2(choice string) string {
-	if choice == "off" {
-		return ""
-	}
-	cands := []string{choice}
-	if choice == "" {
-		cands = []string{"/usr/bin/python3", "python3"}
-	}
-	for _, p := range cands {
-		if exec.Command(p, "-c", "import brian2").Run() == nil {
-			return p
-		}
-	}
-	return ""
-}
+func pythonWithBrian2(choice string) string { return pythonWith(choice, "brian2") }
 
 // findRepoFile looks for rel in the working directory and its parents (the
 // repository's scripts are used from a checkout).

@@ -368,23 +368,6 @@ func (n *SpikingNet) Evaluate(images []float32, labels []int32, count int) (loss
 	}
 	n.forward(false)
 	n.B.Download(n.hostLog, n.logits)
-	k := n.P.Classes
-	for i := 0; i < count; i++ {
-		row := n.hostLog[i*k : (i+1)*k]
-		mx, arg := row[0], 0
-		for c, v := range row {
-			if v > mx {
-				mx, arg = v, c
-			}
-		}
-		var se float64
-		for _, v := range row {
-			se += math.Exp(float64(v - mx))
-		}
-		lossSum += math.Log(se) - float64(row[labels[i]]-mx)
-		if arg == int(labels[i]) {
-			correct++
-		}
-	}
+	lossSum, correct = scoreLogits(n.hostLog, n.P.Classes, labels, count)
 	return lossSum, correct, nil
 }

@@ -153,23 +153,7 @@ func (n *Network) Evaluate(x []float32, labels []int32, count int) (lossSum floa
 		n.hostLogits = make([]float32, n.Logits.Shape.Len())
 	}
 	b.Download(n.hostLogits, n.Logits.Act)
-	for i := 0; i < count; i++ {
-		row := n.hostLogits[i*classes : (i+1)*classes]
-		mx, arg := row[0], 0
-		for k, v := range row {
-			if v > mx {
-				mx, arg = v, k
-			}
-		}
-		var se float64
-		for _, v := range row {
-			se += math.Exp(float64(v - mx))
-		}
-		lossSum += math.Log(se) - float64(row[labels[i]]-mx)
-		if arg == int(labels[i]) {
-			correct++
-		}
-	}
+	lossSum, correct = scoreLogits(n.hostLogits, classes, labels, count)
 	return lossSum, correct
 }
 
@@ -212,3 +196,26 @@ func (n *Network) CheckFinite() error {
 }
 
 var _ = backends.Shape{}
+
+// scoreLogits is the summed softmax cross-entropy and the number of correct
+// argmax predictions of the first count rows of host logits [B, classes].
+func scoreLogits(logits []float32, classes int, labels []int32, count int) (lossSum float64, correct int) {
+	for i := 0; i < count; i++ {
+		row := logits[i*classes : (i+1)*classes]
+		mx, arg := row[0], 0
+		for k, v := range row {
+			if v > mx {
+				mx, arg = v, k
+			}
+		}
+		var se float64
+		for _, v := range row {
+			se += math.Exp(float64(v - mx))
+		}
+		lossSum += math.Log(se) - float64(row[labels[i]]-mx)
+		if arg == int(labels[i]) {
+			correct++
+		}
+	}
+	return lossSum, correct
+}
