@@ -88,6 +88,9 @@ func (s *Sim) Save(path string) error {
 // models) and the same dt and seed. Nothing is changed if the file is
 // damaged or does not fit.
 func (s *Sim) Load(path string) error {
+	if s.cfg.Engine == "dense" {
+		return fmt.Errorf("network: checkpoints hold the event engine's state (spikes in flight on its queues); a dense-engine simulation cannot load one")
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("network: reading simulation checkpoint: %w", err)

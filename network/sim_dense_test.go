@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"ghlsim/backends"
@@ -134,9 +135,8 @@ func TestDenseTrials(t *testing.T) {
 
 func TestDenseEngineRefusesWhatItLacks(t *testing.T) {
 	d := buildSmallDistal(t) // event engine: plastic projection, dopamine
-	_ = d
 	p := DefaultDistalReward()
-	p.NExc, p.NInh, p.OutDegree = 80, 20, 10
+	p.NExc, p.NInh, p.OutDegree, p.Seed = 80, 20, 10, 5 // buildSmallDistal's network
 	s := mustSim(t, SimConfig{Engine: "dense", DT: 1})
 	if _, err := s.AddRate("r", 3, RateParams{}); err != nil {
 		t.Fatal(err)
@@ -161,6 +161,17 @@ func TestDenseEngineRefusesWhatItLacks(t *testing.T) {
 	}
 	if _, err := NewSim(SimConfig{Engine: "gpu"}); err == nil {
 		t.Fatal("unknown engine accepted")
+	}
+	dir := t.TempDir()
+	if err := d.Sim.Save(dir + "/ck"); err != nil {
+		t.Fatal(err)
+	}
+	dense, err := newDistalReward(p, SimConfig{Engine: "dense"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dense.Sim.Load(dir + "/ck"); err == nil || !strings.Contains(err.Error(), "dense") {
+		t.Fatalf("a dense simulation loading an event-engine checkpoint (its queued spikes would be lost): %v", err)
 	}
 }
 
