@@ -185,6 +185,10 @@ func simTableMarkdown(t *runfiles.Table, notes []string) string {
 					v = append(v, col.get(r))
 				}
 				m, s := meanStd(v)
+				if len(v) == 1 { // one seed has no spread to show
+					fmt.Fprintf(&b, " %.3f (n=1) |", m)
+					continue
+				}
 				fmt.Fprintf(&b, " %.3f ± %.3f (%d) |", m, s, len(v))
 			}
 			b.WriteString("\n")

@@ -147,9 +147,12 @@ func TableMarkdown(t *runfiles.Table, notes []string) string {
 			c, ok := byCol[col]
 			ours, pap := "", ""
 			if ok {
-				if c.N > 0 {
+				switch {
+				case c.N == 1: // one seed has no spread to show
+					ours = fmt.Sprintf("%.2f (n=1)", c.Mean)
+				case c.N > 0:
 					ours = fmt.Sprintf("%.2f ± %.2f (%d)", c.Mean, c.Std, c.N)
-				} else {
+				default:
 					ours = "pending"
 				}
 				if c.Paper != nil {

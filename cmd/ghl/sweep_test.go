@@ -193,7 +193,7 @@ func TestStatusAndPartialReport(t *testing.T) {
 		}
 	}
 	md, _ := os.ReadFile(filepath.Join(run, "table.md"))
-	if !strings.Contains(string(md), "pending") || !strings.Contains(string(md), "(1)") {
+	if !strings.Contains(string(md), "pending") || !strings.Contains(string(md), "(n=1)") {
 		t.Errorf("table.md of the partial run:\n%s", md)
 	}
 	out = ghl(t, env, 0, "report", run)
