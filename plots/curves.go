@@ -209,21 +209,21 @@ func glyphAssignment(curves []Curve) map[string]int {
 	return out
 }
 
-// integerTicks keeps only the integral ticks of gonum's default ticker, for
-// axes that count (epochs, layers).
+// integerTicks keeps only the integral ticks of readableTicks, for axes
+// that count (epochs, layers).
 type integerTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
+	for _, t := range (readableTicks{}).Ticks(min, max) {
 		if t.Value == math.Trunc(t.Value) {
 			out = append(out, t)
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, plot.Tick{Value: math.Round((min + max) / 2)})
-		out[0].Label = formatNumber(out[0].Value)
+		out[0].Label = shortNumber(out[0].Value)
 	}
 	return out
 }

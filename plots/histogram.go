@@ -119,9 +119,9 @@ func drawHistogram(d *svgDoc, p HistPanel, bins int, x, y, w, h, fs float64) {
 	for _, c := range []int{0, top} {
 		ty := y + h - h*float64(c)/float64(top)
 		d.line(x-3, ty, x, ty, 0.5, black)
-		d.text(x-4, ty+fs*0.35, fmt.Sprint(c), "end", 0)
+		d.text(x-4, ty+fs*0.35, shortNumber(float64(c)), "end", 0)
 	}
-	d.vtext(x-4-textWidth(fmt.Sprint(top), fs)-fs*0.6, y+h/2, "count", 0)
+	d.vtext(x-4-textWidth(shortNumber(float64(top)), fs)-fs*0.6, y+h/2, "count", 0)
 	d.text(x+w/2, y+h+3+fs*2.3, p.XLabel, "middle", 0)
 	d.end()
 }

@@ -21,7 +21,7 @@ import (
 var ErrNoData = errors.New("plots: nothing to draw")
 
 // newPlot returns a gonum plot in the style's fonts, with thin axes, short
-// ticks and the given axis labels.
+// ticks labelled by readableTicks and the given axis labels.
 func newPlot(st Style, xlabel, ylabel string) *plot.Plot {
 	p := plot.New()
 	small := font.From(textFont, st.FontSize)
@@ -32,6 +32,7 @@ func newPlot(st Style, xlabel, ylabel string) *plot.Plot {
 		a.Label.TextStyle.Font = large
 		a.Tick.Label.Font = small
 		a.Tick.Length = 3
+		a.Tick.Marker = readableTicks{}
 		a.Padding = 3
 		a.Label.Padding = 2
 	}

@@ -87,19 +87,9 @@ func textWidth(s string, size float64) float64 {
 	return face.Width(s).Points()
 }
 
-// niceTicks returns the labelled ticks gonum would put on an axis from lo
-// to hi, minor ticks and ticks outside the range dropped; a single tick
-// at lo when the range is empty.
+// niceTicks returns the ticks readableTicks puts on an axis from lo to hi
+// (4 to 7, labels of at most maxTickLabel characters); a single tick at lo
+// when the range is empty.
 func niceTicks(lo, hi float64) []plot.Tick {
-	if !(hi > lo) {
-		return []plot.Tick{{Value: lo, Label: formatNumber(lo)}}
-	}
-	eps := 1e-9 * math.Abs(hi-lo)
-	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
-		if t.Label != "" && t.Value >= lo-eps && t.Value <= hi+eps {
-			out = append(out, t)
-		}
-	}
-	return out
+	return readableTicks{}.Ticks(lo, hi)
 }
