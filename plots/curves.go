@@ -1,8 +1,11 @@
 package plots
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -42,7 +45,10 @@ var accKinds = []accKind{
 // A run with a single epoch draws no line, so its values are marked (test
 // ●, validation ○, train ×). With more than three distinct labels only one
 // accuracy series per run is drawn (test, else validation, else train), to
-// keep the panel readable.
+// keep the panel readable; with more than seven, runs are grouped by the
+// first word of their label (legendGroups), one colour and legend entry per
+// group, so the legend keeps at most eight entries. Value ranges are padded
+// so that no point sits on the frame.
 // Unmeasured values (negative accuracies, non-finite numbers) are left out.
 // It returns ErrNoData when no curve has a single value to draw.
 func LearningCurves(curves []Curve, st Style) ([]byte, error) {
@@ -58,6 +64,7 @@ func LearningCurves(curves []Curve, st Style) ([]byte, error) {
 	}
 	leg := newLegendStrip(st)
 	glyphs := glyphAssignment(curves)
+	groups := legendGroups(curves)
 	kinds := accKinds
 	if len(glyphs) > 3 {
 		kinds = accKinds[:1]
@@ -73,8 +80,12 @@ func LearningCurves(curves []Curve, st Style) ([]byte, error) {
 	for _, c := range curves {
 		xs := epochAxis(c.Epochs)
 		col := RuleColor(c.Rule)
+		label := c.Label
 		var gs *draw.GlyphStyle
-		if g := glyphs[c.Label]; g > 0 {
+		if groups != nil {
+			g := groups[c.Label]
+			col, label = g.color, g.label
+		} else if g := glyphs[c.Label]; g > 0 {
 			gs = &draw.GlyphStyle{Color: col, Radius: 2, Shape: runGlyphs[(g-1)%len(runGlyphs)]}
 		}
 		n := addSeries(loss, xs, c.Epochs, func(e runfiles.Epoch) float64 { return e.Loss }, 1, lineStyle(col, st.LineWidth), gs, draw.CircleGlyph{})
@@ -93,10 +104,14 @@ func LearningCurves(curves []Curve, st Style) ([]byte, error) {
 		if gs != nil {
 			thumbs = append(thumbs, glyphThumb{*gs})
 		}
-		leg.add(c.Label, thumbs...)
+		leg.add(label, thumbs...)
 	}
 	if drawn == 0 {
 		return nil, ErrNoData
+	}
+	for _, p := range []*plot.Plot{loss, acc} {
+		padRange(&p.X, 0, 0.5)
+		padRange(&p.Y, 0.08, 0)
 	}
 	single := true
 	for _, c := range curves {
@@ -138,15 +153,107 @@ func addSeries(p *plot.Plot, xs []float64, eps []runfiles.Epoch, get func(runfil
 	if len(pts) == 0 {
 		return 0
 	}
-	line := &plotter.Line{XYs: pts, LineStyle: ls}
-	p.Add(line)
-	switch {
-	case gs != nil:
+	if len(pts) == 1 {
+		// A line through one point draws nothing: mark it, larger than
+		// the glyphs that tell runs apart on lines.
+		p.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: ls.Color, Radius: singleDotRadius, Shape: dot}})
+		return 1
+	}
+	p.Add(&plotter.Line{XYs: pts, LineStyle: ls})
+	if gs != nil {
 		p.Add(&plotter.Scatter{XYs: thin(pts, 12), GlyphStyle: *gs})
-	case len(pts) == 1:
-		p.Add(&plotter.Scatter{XYs: pts, GlyphStyle: draw.GlyphStyle{Color: ls.Color, Radius: 2, Shape: dot}})
 	}
 	return len(pts)
+}
+
+// singleDotRadius is the radius of the marker of a series with one point.
+const singleDotRadius = 3
+
+// padRange widens a's data range by frac of its span on each side, so no
+// value sits on the frame; an empty span (one value, or all equal) is
+// widened by half, or by 5 % of the value's magnitude (at least 0.5) when
+// half is 0.
+func padRange(a *plot.Axis, frac, half float64) {
+	if !finite(a.Min) || !finite(a.Max) || a.Min > a.Max {
+		return
+	}
+	span := a.Max - a.Min
+	if span == 0 {
+		if half == 0 {
+			half = math.Max(0.05*math.Abs(a.Min), 0.5)
+		}
+		a.Min, a.Max = a.Min-half, a.Max+half
+		return
+	}
+	a.Min -= frac * span
+	a.Max += frac * span
+}
+
+// maxLegendRuns is the number of legend entries for runs in a learning-curve
+// figure; with more distinct labels than this the runs are grouped.
+const maxLegendRuns = 7
+
+// legendGroup is the legend entry and colour of a run in a grouped figure.
+type legendGroup struct {
+	label string
+	color color.RGBA
+}
+
+// legendGroups returns nil when curves have at most maxLegendRuns distinct
+// labels (each gets its own entry). Otherwise (e.g. the 22 cells of the
+// polarity ablation) it groups labels by their first word, cut at a space,
+// '@', '=' or '(' in the part before " · " ("flip p=0.1 · synthetic" →
+// "flip", "grad-sign@layer · synthetic" → "grad-sign"), keeps the first
+// maxLegendRuns−1 groups and puts the rest under "other". Each group gets
+// a distinct colour and one legend entry saying how many labels it holds.
+func legendGroups(curves []Curve) map[string]legendGroup {
+	var labels []string
+	seen := map[string]bool{}
+	for _, c := range curves {
+		if !seen[c.Label] {
+			seen[c.Label] = true
+			labels = append(labels, c.Label)
+		}
+	}
+	if len(labels) <= maxLegendRuns {
+		return nil
+	}
+	key := func(l string) string {
+		l, _, _ = strings.Cut(l, " · ")
+		if i := strings.IndexAny(strings.TrimSpace(l), " @=("); i > 0 {
+			return strings.TrimSpace(l)[:i]
+		}
+		return strings.TrimSpace(l)
+	}
+	var order []string
+	members := map[string]int{}
+	for _, l := range labels {
+		k := key(l)
+		if members[k] == 0 {
+			order = append(order, k)
+		}
+		members[k]++
+	}
+	if len(order) > maxLegendRuns {
+		for _, k := range order[maxLegendRuns-1:] {
+			members["other"] += members[k]
+		}
+		order = append(order[:maxLegendRuns-1:maxLegendRuns-1], "other")
+	}
+	cols := seriesColors(order)
+	out := map[string]legendGroup{}
+	for _, l := range labels {
+		k := key(l)
+		if !slices.Contains(order, k) {
+			k = "other"
+		}
+		text := k
+		if members[k] > 1 {
+			text = fmt.Sprintf("%s (%d)", k, members[k])
+		}
+		out[l] = legendGroup{label: text, color: cols[k]}
+	}
+	return out
 }
 
 // anyMeasured reports whether some curve has a measured value of get.

@@ -1,6 +1,8 @@
 package plots
 
 import (
+	"image/color"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -24,8 +26,15 @@ type legendItem struct {
 }
 
 func newLegendStrip(st Style) *legendStrip {
-	return &legendStrip{style: textStyle(st.FontSize), thumbW: 16}
+	ts := textStyle(st.FontSize)
+	ts.Color = legendTextColor
+	return &legendStrip{style: ts, thumbW: 16}
 }
+
+// legendTextColor is the colour of legend labels: near-black, and distinct
+// from the pure black of tick and axis labels so a reader of the SVG (and
+// TestReportFiguresInChromium) can count the legend's entries.
+var legendTextColor = color.RGBA{0x1a, 0x1a, 0x1a, 0xff}
 
 // add appends an entry; a label already present is not repeated.
 func (l *legendStrip) add(label string, thumbs ...plot.Thumbnailer) {
