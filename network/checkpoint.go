@@ -62,13 +62,18 @@ func checksum(ts map[string]HostTensor) string {
 // WriteCheckpoint saves the network's full state and the trainer's metadata
 // to path atomically (temp file, fsync, rename).
 func (n *Network) WriteCheckpoint(path string, meta map[string]string) error {
-	ts := n.SaveState()
+	return writeCheckpoint(path, n.SaveState(), n.step, meta)
+}
+
+// writeCheckpoint writes state ts at step with the trainer's metadata to
+// path atomically.
+func writeCheckpoint(path string, ts map[string]HostTensor, step int, meta map[string]string) error {
 	md := map[string]string{}
 	for k, v := range meta {
 		md[k] = v
 	}
 	md["ghlsim_checkpoint"] = strconv.Itoa(CheckpointVersion)
-	md["step"] = strconv.Itoa(n.step)
+	md["step"] = strconv.Itoa(step)
 	md["checksum"] = checksum(ts)
 	b, err := safetensors.Encode(toFile(ts, md))
 	if err != nil {

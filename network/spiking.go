@@ -47,14 +47,20 @@ type SpikingParams struct {
 	// decays with τ_e through every step) instead of resetting it when the
 	// modulator arrives, so a late modulator acts on accumulated history.
 	KeepEligibility bool
+	// STDPDepression is A₋/A₊ of the rstdp rule: the weight of the
+	// post-before-pre (depressing) term against the pre-before-post one
+	// (Mozafari et al. 2019 use a₋/a₊ = 0.003/0.004 = 0.75). The traces of
+	// both use τ_pre.
+	STDPDepression float64
 }
 
 // DefaultSpiking is a small MNIST-sized network: 16 and 32 channels, T = 16
 // steps of 1 ms, τ_m 10 ms, θ 1, w 0.5, rate coding at up to 0.8 spikes per
-// step, presynaptic trace τ 5 ms, eligibility τ_e 100 ms.
+// step, presynaptic trace τ 5 ms, eligibility τ_e 100 ms, R-STDP depression 0.75.
 func DefaultSpiking() SpikingParams {
 	return SpikingParams{C: 1, H: 28, W: 28, Classes: 10, Channels: [2]int{16, 32}, TInv: [2]float32{1, 0.65},
-		Steps: 16, DTMS: 1, TauMMS: 10, Theta: 1, Width: 0.5, Encoding: "rate", MaxRate: 0.8, TauPreMS: 5, TauEMS: 100}
+		Steps: 16, DTMS: 1, TauMMS: 10, Theta: 1, Width: 0.5, Encoding: "rate", MaxRate: 0.8, TauPreMS: 5, TauEMS: 100,
+		STDPDepression: 0.75}
 }
 
 // Validate reports the first bad parameter.
@@ -76,6 +82,8 @@ func (p SpikingParams) Validate() error {
 		return fmt.Errorf("network: spiking MaxRate %v must be in (0, 1] spikes per step", p.MaxRate)
 	case math.IsNaN(p.LatencyMS) || p.LatencyMS < 0 || math.IsInf(p.LatencyMS, 0):
 		return fmt.Errorf("network: spiking LatencyMS %v must be finite and ≥ 0", p.LatencyMS)
+	case !(p.STDPDepression >= 0) || math.IsInf(p.STDPDepression, 0):
+		return fmt.Errorf("network: spiking STDPDepression %v must be finite and ≥ 0 (A₋/A₊ of rstdp; 0.75 in Mozafari et al. 2019)", p.STDPDepression)
 	}
 	return nil
 }
@@ -117,6 +125,13 @@ type SpikingNet struct {
 	hostLog  []float32
 	encKey   uint64
 	modIns   func(i int) neuromod.Inputs
+	// rstdp scratch (nil unless the conv rule is rstdp): postsynaptic
+	// traces, per-sample rewards broadcast over a layer, reward × spikes
+	postTr, reward, rs [2]backends.Tensor
+	hostReward         [2][]float32
+	// convGrad: the conv rule reads ∂L/∂W (or a modulator made from it),
+	// so the backward pass goes through the LIF layers
+	convGrad bool
 }
 
 // NewSpikingNet builds the network for batches of the given size. rule is
@@ -164,7 +179,13 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 		n.gtmp[l] = b.Alloc(g.Weight.Value.Shape())
 		n.btmp[l] = b.Alloc(backends.Shape{ch[l+1]})
 		n.postGrad[l] = b.Alloc(backends.Shape{ch[l+1]})
-		if !g.Rule.Needs().Modulator {
+		need := g.Rule.Needs()
+		n.convGrad = n.convGrad || need.Gradient || need.Modulator
+		if need.RewardSTDP {
+			n.postTr[l], n.reward[l], n.rs[l] = b.Alloc(out), b.Alloc(out), b.Alloc(out)
+			n.hostReward[l] = make([]float32, out.Len())
+		}
+		if !need.Modulator {
 			continue
 		}
 		spec := modulator
@@ -296,6 +317,9 @@ func (n *SpikingNet) backward() {
 	T := n.P.Steps
 	ro := n.Groups[2]
 	b.LinearBackwardWeight(ro.Weight.Grad, ro.Bias.Grad, n.meanFlat, n.dLogits)
+	if !n.convGrad {
+		return // hebb, rstdp: only the readout learns from the loss
+	}
 	b.LinearBackwardData(n.dMean, n.dLogits, ro.Weight.Value)
 	dMean := b.Reshape(n.dMean, n.pooled[1][0].Shape())
 	for l := 1; l >= 0; l-- {
@@ -335,12 +359,15 @@ func (n *SpikingNet) TrainStep(images []float32, labels []int32, h Hyper) (StepS
 	if err := n.encode(images, n.step); err != nil {
 		return StepStats{}, err
 	}
-	needsE := n.Groups[0].Rule.Needs().Eligibility
-	n.forward(needsE)
+	need := n.Groups[0].Rule.Needs()
+	n.forward(need.Eligibility && !need.RewardSTDP)
 	loss, correct := b.SoftmaxCrossEntropy(n.dLogits, n.logits, labels)
 	st := StepStats{Step: n.step, Loss: loss, Correct: correct}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return st, &NumericError{Step: n.step, Where: "loss", Value: loss}
+	}
+	if need.RewardSTDP {
+		n.rewardSTDP(labels)
 	}
 	n.backward()
 	n.Channel.Broadcast(b, n.step, n.modIns)
@@ -370,4 +397,65 @@ func (n *SpikingNet) Evaluate(images []float32, labels []int32, count int) (loss
 	n.B.Download(n.hostLog, n.logits)
 	lossSum, correct = scoreLogits(n.hostLog, n.P.Classes, labels, count)
 	return lossSum, correct, nil
+}
+
+// rewardSTDP computes the rstdp eligibility of both conv layers from the
+// presentation's spikes (Mozafari et al. 2019's reward-modulated STDP, with
+// exponential traces): each sample b is rewarded, r_b = +1, when the
+// readout's argmax is its label and punished, r_b = −1, otherwise, and
+//
+//	E = Σ_t Σ_b r_b · ( s_{b,t} ⊗ x̄_{b,t} − A₋/A₊ · ȳ_{b,t−1} ⊗ x_{b,t} )
+//
+// with x the presynaptic spikes (pooled spike counts for conv2), x̄ their
+// trace including step t, s the postsynaptic spikes and ȳ their trace (both
+// traces with τ_pre). STDP where rewarded, anti-STDP where punished. E goes
+// to the group as its Hebbian term, normalised by max|E| as in the batched
+// rule; it spans one presentation (the reward arrives at its end).
+func (n *SpikingNet) rewardSTDP(labels []int32) {
+	b := n.B
+	n.B.Download(n.hostLog, n.logits)
+	classes := n.P.Classes
+	alpha := float32(math.Exp(-n.P.DTMS / n.P.TauPreMS))
+	dep := float32(n.P.STDPDepression)
+	for l := 0; l < 2; l++ {
+		g, hr := n.Groups[l], n.hostReward[l]
+		per := len(hr) / n.Batch
+		for i := 0; i < n.Batch; i++ {
+			row := n.hostLog[i*classes : (i+1)*classes]
+			best := 0
+			for k, v := range row {
+				if v > row[best] {
+					best = k
+				}
+			}
+			r := float32(-1)
+			if int32(best) == labels[i] {
+				r = 1
+			}
+			for j := i * per; j < (i+1)*per; j++ {
+				hr[j] = r
+			}
+		}
+		b.Upload(n.reward[l], hr)
+		b.Fill(n.trace[l], 0)
+		b.Fill(n.postTr[l], 0)
+		b.Fill(g.H, 0)
+		for t := 0; t < n.P.Steps; t++ {
+			if t > 0 && dep != 0 { // post before pre: depression
+				b.Mul(n.rs[l], n.postTr[l], n.reward[l])
+				b.Conv2DBackwardWeight(n.gtmp[l], n.btmp[l], n.in[l][t], n.rs[l], n.conv[l])
+				b.AXPY(g.H, -dep, n.gtmp[l])
+			}
+			b.AXPY(n.trace[l], alpha-1, n.trace[l])
+			b.Add(n.trace[l], n.trace[l], n.in[l][t])
+			s := n.lif[l].s[t]
+			b.Mul(n.rs[l], s, n.reward[l]) // pre before (or with) post: potentiation
+			b.Conv2DBackwardWeight(n.gtmp[l], n.btmp[l], n.trace[l], n.rs[l], n.conv[l])
+			b.Add(g.H, g.H, n.gtmp[l])
+			b.AXPY(n.postTr[l], alpha-1, n.postTr[l])
+			b.Add(n.postTr[l], n.postTr[l], s)
+		}
+		g.HMax = b.MaxAbs(g.H)
+		g.UpdateTrace(b)
+	}
 }

@@ -70,14 +70,7 @@ func (n *Network) StateTensors() []NamedTensor {
 	}
 	out = append(out, elig...)
 	out = append(out, opt...)
-	if n.Channel != nil {
-		for _, sub := range n.Channel.Subscriptions() {
-			for i, t := range neuromod.StateOf(sub.Source) {
-				out = append(out, NamedTensor{fmt.Sprintf("%s.modulator_state.%d", sub.Name, i), KindModulator, t})
-			}
-		}
-	}
-	return out
+	return append(out, channelState(n.Channel)...)
 }
 
 // namedBytes is one host-memory state blob (a delay line's ring).
@@ -91,18 +84,47 @@ type namedBytes struct {
 // checkpoints each is a float32 tensor of shape [⌈len/4⌉] whose bits are
 // the bytes, little-endian, zero-padded (the format holds float32 only);
 // they are restored bit for bit.
-func (n *Network) hostState() []namedBytes {
+func (n *Network) hostState() []namedBytes { return channelHostState(n.Channel) }
+
+// channelHostState is hostState for any network's channel (nil: none).
+func channelHostState(ch *neuromod.Channel) []namedBytes {
 	var out []namedBytes
-	if n.Channel == nil {
+	if ch == nil {
 		return nil
 	}
-	for _, sub := range n.Channel.Subscriptions() {
+	for _, sub := range ch.Subscriptions() {
 		for i, b := range neuromod.HostStateOf(sub.Source) {
 			out = append(out, namedBytes{fmt.Sprintf("%s.modulator_delay.%d", sub.Name, i), b})
 		}
 	}
 	return out
 }
+
+// channelState lists the device state tensors of ch's sources, named
+// GROUP.modulator_state.I.
+func channelState(ch *neuromod.Channel) []NamedTensor {
+	var out []NamedTensor
+	if ch == nil {
+		return nil
+	}
+	for _, sub := range ch.Subscriptions() {
+		for i, t := range neuromod.StateOf(sub.Source) {
+			out = append(out, NamedTensor{fmt.Sprintf("%s.modulator_state.%d", sub.Name, i), KindModulator, t})
+		}
+	}
+	return out
+}
+
+// stateful is what SaveState, LoadState and checkpoints need of a network
+// (Network and SpikingNet).
+type stateful interface {
+	backend() backends.Backend
+	StateTensors() []NamedTensor
+	hostState() []namedBytes
+	Params() []*synapse.Param
+}
+
+func (n *Network) backend() backends.Backend { return n.B }
 
 // packBytes stores b as float32 bit patterns, 4 bytes each, little-endian.
 func packBytes(b []byte) HostTensor {
@@ -152,7 +174,9 @@ type HostTensor struct {
 }
 
 // SaveState downloads the state tensors of the selected kinds to the host.
-func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor {
+func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor { return saveState(n, kinds) }
+
+func saveState(n stateful, kinds []TensorKind) map[string]HostTensor {
 	want := map[TensorKind]bool{}
 	for _, k := range kinds {
 		want[k] = true
@@ -163,7 +187,7 @@ func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor {
 			continue
 		}
 		h := HostTensor{Shape: t.T.Shape().Clone(), Data: make([]float32, t.T.Shape().Len())}
-		n.B.Download(h.Data, t.T)
+		n.backend().Download(h.Data, t.T)
 		out[t.Name] = h
 	}
 	if len(kinds) == 0 || want[KindModulator] {
@@ -179,16 +203,21 @@ func (n *Network) SaveState(kinds ...TensorKind) map[string]HostTensor {
 // unknown names and shape mismatches are errors. Optimiser state named in
 // the map is allocated if the network has none yet.
 func (n *Network) LoadState(state map[string]HostTensor, partial bool, kinds ...TensorKind) error {
+	return loadState(n, state, partial, kinds)
+}
+
+func loadState(n stateful, state map[string]HostTensor, partial bool, kinds []TensorKind) error {
+	b := n.backend()
 	want := map[TensorKind]bool{}
 	for _, k := range kinds {
 		want[k] = true
 	}
 	for _, p := range n.Params() {
 		if _, ok := state[p.Name+".moment1"]; ok && p.Moment1 == nil {
-			p.Moment1 = n.B.Alloc(p.Value.Shape())
+			p.Moment1 = b.Alloc(p.Value.Shape())
 		}
 		if _, ok := state[p.Name+".moment2"]; ok && p.Moment2 == nil {
-			p.Moment2 = n.B.Alloc(p.Value.Shape())
+			p.Moment2 = b.Alloc(p.Value.Shape())
 		}
 	}
 	known := map[string]bool{}
@@ -217,7 +246,7 @@ func (n *Network) LoadState(state map[string]HostTensor, partial bool, kinds ...
 		if !h.Shape.Equal(t.T.Shape()) {
 			return fmt.Errorf("tensor %s has shape %v in the file but %v in the network (different width or dataset?)", t.Name, h.Shape, t.T.Shape())
 		}
-		n.B.Upload(t.T, h.Data)
+		b.Upload(t.T, h.Data)
 	}
 	for _, hb := range n.hostState() {
 		known[hb.Name] = true

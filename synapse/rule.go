@@ -16,6 +16,10 @@ type Needs struct {
 	Gradient    bool // ∂L/∂W (credit phase)
 	Modulator   bool // a third factor on the neuromodulator channel (broadcast phase)
 	AntiHebbian bool // the eligibility gives non-winning neurons −y (SoftHebb)
+	// RewardSTDP: the eligibility is the reward-signed STDP term of a
+	// spiking network's presentation (rstdp), not the Oja-SWTA term; only
+	// network.SpikingNet computes it.
+	RewardSTDP bool
 }
 
 // Hyper carries the per-step hyper-parameters a rule applies.
