@@ -69,6 +69,9 @@ type Network struct {
 	dist *distState
 	// copy pairs state tensors for CopyStateFrom (copystate.go).
 	copy *stateCopy
+	// mod is the step's loss, labels and predictions for the modulator
+	// sources (modinputs.go).
+	mod stepModInputs
 }
 
 // New starts an empty network on backend b for batches of the given size.

@@ -88,6 +88,7 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	}
 	// 6. broadcast
 	if !n.frozen {
+		n.recordModInputs(st, labels) // the loss, labels and predictions sources read (modinputs.go)
 		n.Channel.Broadcast(b, step, n.modInputsFn)
 	}
 	due := n.dueBuf[:0]
@@ -122,9 +123,7 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 
 // modInputs is what the channel's source for subscriber i may read.
 func (n *Network) modInputs(i int) neuromod.Inputs {
-	g := n.Channel.Subscriptions()[i].Sub.(*synapse.Group)
-	o := n.synOf[g]
-	return neuromod.Inputs{Grad: g.Weight.Grad, PostGrad: o.biasGrad(), Seed: n.Seed}
+	return n.modInputsOf(n.Channel.Subscriptions()[i].Sub.(*synapse.Group))
 }
 
 // NumericError reports a NaN or Inf found during a step.

@@ -26,6 +26,31 @@ type Inputs struct {
 	// Channel.Broadcast fills it only when some subscribed source reads it
 	// (GlobalCreditReader); it is 0 otherwise.
 	GlobalCredit float64
+
+	// Loss is the mean loss over the batch at this step (the softmax
+	// cross-entropy TrainStep reports in StepStats.Loss; under data
+	// parallelism the mean over every worker's batch).
+	Loss float64
+	// Correct is the number of correct argmax predictions in the batch
+	// (StepStats.Correct; summed over workers under data parallelism).
+	Correct int
+	// Labels are the batch's class labels, one per sample (this worker's
+	// shard under data parallelism). The slice belongs to the caller: read
+	// it during Modulate, do not keep it or write to it.
+	Labels []int32
+	// Predictions are the argmax classes of the batch's logits, one per
+	// sample in the order of Labels (sample b is correct when
+	// Predictions[b] == Labels[b]); nil where the caller provides none.
+	// Like Labels, valid during Modulate only.
+	Predictions []int32
+	// SampleLoss is each sample's cross-entropy loss in nats, in the order
+	// of Labels (on one worker their mean is Loss); nil where the caller
+	// provides none. Valid during Modulate only.
+	SampleLoss []float32
+	// TimeMS is the simulated time of the broadcast in ms, for sources
+	// that live in simulated time; 0 outside simulated time (TrainStep on
+	// batches).
+	TimeMS float64
 }
 
 // Source computes the third factor for one subscribed group. A source
