@@ -3,8 +3,11 @@ package network
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strings"
 
 	"ghlsim/backends"
+	"ghlsim/internal/quote"
 	"ghlsim/neuromod"
 	"ghlsim/synapse"
 )
@@ -30,6 +33,124 @@ type Rules struct {
 	// hold, summed over the groups (0 = neuromod.DefaultDelayMemory, 1 GiB);
 	// a longer delay is refused by Build before anything is allocated.
 	DelayMemory int64
+	// Groups overrides, per synapse group, what the fields above and the
+	// step's Hyper give its role, keyed by the group's layer name (conv1,
+	// conv2, …, the readout's name such as fc): "conv1 Hebbian-only, conv2
+	// GHL, readout BP" is
+	//
+	//	Rules{Hidden: "ghl", Groups: map[string]GroupRule{"conv1": {Rule: "hebb"}}}
+	//
+	// A group without an entry learns exactly as without Groups. Build
+	// refuses a key that names no synapse group, listing the known ones.
+	Groups map[string]GroupRule
+}
+
+// GroupRule is one synapse group's entry in Rules.Groups. Its zero value
+// changes nothing.
+type GroupRule struct {
+	// Rule is the group's plasticity rule (a synapse.RuleNames name: ghl,
+	// hebb, sign, bp, softhebb, …); "" keeps Rules.Hidden. A readout group
+	// learns by backprop only (ALGORITHM.md §3): "" or "bp".
+	Rule string
+	// Modulator is the source spec of the group's third factor, as
+	// Rules.Modulator (grad-sign, flip:0.1, delay:4+grad-sign@neuron, …);
+	// "" keeps Rules.Modulator. Only for a rule that reads a modulator
+	// (ghl, sign): a group whose rule reads none subscribes to no channel,
+	// and a Modulator given for it is an error.
+	Modulator string
+	// LR, when set, is the group's learning rate at every step, replacing
+	// its role's Hyper rate (HiddenLR or ReadoutLR). It is a fixed value: a
+	// schedule applied to Hyper does not reach it (use LRScale for that).
+	// Finite and ≥ 0.
+	LR *float32
+	// LRScale, when set, multiplies the role's Hyper rate at every step, so
+	// a schedule applied to Hyper anneals the group too. Finite and ≥ 0;
+	// not together with LR.
+	LRScale *float32
+	// WeightDecay, when set, is the group's coupled L2 coefficient λ,
+	// replacing its role's (HiddenWD or ReadoutWD). Finite and ≥ 0.
+	WeightDecay *float32
+}
+
+// Validate checks the entry's numbers; the rule and modulator names are
+// checked by Build, against the registries and the group's role.
+func (g GroupRule) Validate() error {
+	for _, f := range []struct {
+		name string
+		v    *float32
+	}{{"LR", g.LR}, {"LRScale", g.LRScale}, {"WeightDecay", g.WeightDecay}} {
+		if f.v != nil && !(*f.v >= 0 && !math.IsInf(float64(*f.v), 0)) {
+			return fmt.Errorf("%s %g must be finite and ≥ 0 (or nil for the role's Hyper value)", f.name, *f.v)
+		}
+	}
+	if g.LR != nil && g.LRScale != nil {
+		return fmt.Errorf("LR and LRScale are both set: give a fixed LR or a scale of the role's rate, not both")
+	}
+	return nil
+}
+
+// groupHyper is a group's Rules.Groups override of its step
+// hyper-parameters, copied at Build.
+type groupHyper struct {
+	setLR, setScale, setWD bool
+	lr, scale, wd          float32
+}
+
+// hyperFor is the hyper-parameters group i applies at a step: h, its
+// role's, with the group's Rules.Groups overrides.
+func (n *Network) hyperFor(i int, h synapse.Hyper) synapse.Hyper {
+	if i >= len(n.groupHyper) {
+		return h
+	}
+	o := n.groupHyper[i]
+	if o.setLR {
+		h.LR = o.lr
+	}
+	if o.setScale {
+		h.LR *= o.scale
+	}
+	if o.setWD {
+		h.WeightDecay = o.wd
+	}
+	return h
+}
+
+// checkGroupRules validates r.Groups against the network's groups, in key
+// order, before Build touches anything.
+func (n *Network) checkGroupRules(r Rules) error {
+	if len(r.Groups) == 0 {
+		return nil
+	}
+	index := map[string]int{}
+	names := make([]string, len(n.Groups))
+	for i, g := range n.Groups {
+		index[g.Name] = i
+		names[i] = g.Name
+	}
+	keys := make([]string, 0, len(r.Groups))
+	for k := range r.Groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		gr := r.Groups[k]
+		i, ok := index[k]
+		if !ok {
+			return fmt.Errorf("Rules.Groups: %s is not a synapse group of this network (its groups: %s)", quote.Q(k), strings.Join(names, ", "))
+		}
+		if err := gr.Validate(); err != nil {
+			return fmt.Errorf("Rules.Groups[%s]: %w", quote.Q(k), err)
+		}
+		if n.Roles[i] == Readout && gr.Rule != "" && gr.Rule != "bp" {
+			return fmt.Errorf("Rules.Groups[%s]: %s is the readout, which learns by bp (ALGORITHM.md §3); drop Rule %s or give it \"bp\" (LR and WeightDecay may be set)", quote.Q(k), k, quote.Q(gr.Rule))
+		}
+		if gr.Rule != "" {
+			if _, err := synapse.NewRule(gr.Rule); err != nil {
+				return fmt.Errorf("Rules.Groups[%s]: %w", quote.Q(k), err)
+			}
+		}
+	}
+	return nil
 }
 
 // Build checks the graph, chooses each group's rule, allocates every tensor
@@ -65,14 +186,43 @@ func (n *Network) Build(r Rules) error {
 	if f, ok := n.B.(backends.HebbGradFuser); ok {
 		n.fuser = f
 	}
+	if err := n.checkGroupRules(r); err != nil {
+		return err
+	}
+	n.groupHyper = nil
 	for i, g := range n.Groups {
-		name := r.Hidden
+		name, modulator := r.Hidden, r.Modulator
 		if n.Roles[i] == Readout {
 			name = "bp"
+		}
+		gr, override := r.Groups[g.Name]
+		if gr.Rule != "" {
+			name = gr.Rule
+		}
+		if gr.Modulator != "" {
+			modulator = gr.Modulator
+		}
+		if gr.LR != nil || gr.LRScale != nil || gr.WeightDecay != nil {
+			if n.groupHyper == nil {
+				n.groupHyper = make([]groupHyper, len(n.Groups))
+			}
+			h := &n.groupHyper[i]
+			if gr.LR != nil {
+				h.setLR, h.lr = true, *gr.LR
+			}
+			if gr.LRScale != nil {
+				h.setScale, h.scale = true, *gr.LRScale
+			}
+			if gr.WeightDecay != nil {
+				h.setWD, h.wd = true, *gr.WeightDecay
+			}
 		}
 		rule, err := synapse.NewRule(name)
 		if err != nil {
 			return err
+		}
+		if override && gr.Modulator != "" && !rule.Needs().Modulator {
+			return fmt.Errorf("Rules.Groups[%s]: rule %s reads no modulator, so Modulator %s would be ignored: drop it, or choose a rule that reads one (ghl, sign)", quote.Q(g.Name), name, quote.Q(gr.Modulator))
 		}
 		g.Rule = rule
 		g.Decay = r.Decay
@@ -80,13 +230,13 @@ func (n *Network) Build(r Rules) error {
 		need := rule.Needs()
 		o := n.synOf[g]
 		if need.Modulator {
-			spec, err := neuromod.InSteps(r.Modulator, r.StepMS)
+			spec, err := neuromod.InSteps(modulator, r.StepMS)
 			if err != nil {
-				return fmt.Errorf("modulator: %w", err)
+				return groupErr(override && gr.Modulator != "", g.Name, fmt.Errorf("modulator: %w", err))
 			}
 			src, err := neuromod.New(n.B, spec, g.Weight.Value.Shape())
 			if err != nil {
-				return err
+				return groupErr(override && gr.Modulator != "", g.Name, err)
 			}
 			if b := neuromod.DelayBytesOf(src); b > math.MaxInt64-delayBytes {
 				delayBytes = math.MaxInt64
@@ -124,6 +274,14 @@ func (n *Network) Build(r Rules) error {
 	}
 	n.built = true
 	return nil
+}
+
+// groupErr names the Rules.Groups entry an error came from, when it did.
+func groupErr(fromGroup bool, group string, err error) error {
+	if fromGroup {
+		return fmt.Errorf("Rules.Groups[%s]: %w", quote.Q(group), err)
+	}
+	return err
 }
 
 // trainsParams reports whether an op has parameters that learn by gradient.

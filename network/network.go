@@ -69,6 +69,9 @@ type Network struct {
 	dist *distState
 	// copy pairs state tensors for CopyStateFrom (copystate.go).
 	copy *stateCopy
+	// groupHyper holds Rules.Groups' per-group LR and weight decay (same
+	// order as Groups; nil when no group overrides them; build.go).
+	groupHyper []groupHyper
 	// mod is the step's loss, labels and predictions for the modulator
 	// sources (modinputs.go).
 	mod stepModInputs

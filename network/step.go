@@ -102,9 +102,9 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	// 7. plasticity
 	for i, g := range n.Groups {
 		if n.Roles[i] == Readout {
-			g.Rule.Apply(b, g, synapse.Hyper{LR: h.ReadoutLR, WeightDecay: h.ReadoutWD, Step: step, Optimizer: h.ReadoutOpt})
+			g.Rule.Apply(b, g, n.hyperFor(i, synapse.Hyper{LR: h.ReadoutLR, WeightDecay: h.ReadoutWD, Step: step, Optimizer: h.ReadoutOpt}))
 		} else if !n.frozen {
-			g.Rule.Apply(b, g, synapse.Hyper{LR: h.HiddenLR, WeightDecay: h.HiddenWD, Step: step, Optimizer: h.HiddenOpt})
+			g.Rule.Apply(b, g, n.hyperFor(i, synapse.Hyper{LR: h.HiddenLR, WeightDecay: h.HiddenWD, Step: step, Optimizer: h.HiddenOpt}))
 		}
 	}
 	for _, p := range n.bpParams {
