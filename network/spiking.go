@@ -129,6 +129,7 @@ type SpikingNet struct {
 	// traces, per-sample rewards broadcast over a layer, reward × spikes
 	postTr, reward, rs [2]backends.Tensor
 	hostReward         [2][]float32
+	hits               []bool
 	// convGrad: the conv rule reads ∂L/∂W (or a modulator made from it),
 	// so the backward pass goes through the LIF layers
 	convGrad bool
@@ -184,6 +185,7 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 		if need.RewardSTDP {
 			n.postTr[l], n.reward[l], n.rs[l] = b.Alloc(out), b.Alloc(out), b.Alloc(out)
 			n.hostReward[l] = make([]float32, out.Len())
+			n.hits = make([]bool, 0, batch)
 		}
 		if !need.Modulator {
 			continue
@@ -402,7 +404,10 @@ func (n *SpikingNet) Evaluate(images []float32, labels []int32, count int) (loss
 // rewardSTDP computes the rstdp eligibility of both conv layers from the
 // presentation's spikes (Mozafari et al. 2019's reward-modulated STDP, with
 // exponential traces): each sample b is rewarded, r_b = +1, when the
-// readout's argmax is its label and punished, r_b = −1, otherwise, and
+// readout's argmax is its label and punished otherwise, with Mozafari et
+// al.'s balance (a reward weighs the batch's share of misses, a punishment
+// minus its share of hits, so Σ_b r_b = 0: at chance level punishments
+// would otherwise silence every neuron), and
 //
 //	E = Σ_t Σ_b r_b · ( s_{b,t} ⊗ x̄_{b,t} − A₋/A₊ · ȳ_{b,t−1} ⊗ x_{b,t} )
 //
@@ -417,20 +422,31 @@ func (n *SpikingNet) rewardSTDP(labels []int32) {
 	classes := n.P.Classes
 	alpha := float32(math.Exp(-n.P.DTMS / n.P.TauPreMS))
 	dep := float32(n.P.STDPDepression)
+	hit := n.hits[:0]
+	hits := 0
+	for i := 0; i < n.Batch; i++ {
+		row := n.hostLog[i*classes : (i+1)*classes]
+		best := 0
+		for k, v := range row {
+			if v > row[best] {
+				best = k
+			}
+		}
+		hit = append(hit, int32(best) == labels[i])
+		if hit[i] {
+			hits++
+		}
+	}
+	// Mozafari et al.'s balance: rewards scaled by the share of misses,
+	// punishments by the share of hits, so Σ_b r_b = 0 and neither dominates
+	rHit, rMiss := float32(n.Batch-hits)/float32(n.Batch), -float32(hits)/float32(n.Batch)
 	for l := 0; l < 2; l++ {
 		g, hr := n.Groups[l], n.hostReward[l]
 		per := len(hr) / n.Batch
 		for i := 0; i < n.Batch; i++ {
-			row := n.hostLog[i*classes : (i+1)*classes]
-			best := 0
-			for k, v := range row {
-				if v > row[best] {
-					best = k
-				}
-			}
-			r := float32(-1)
-			if int32(best) == labels[i] {
-				r = 1
+			r := rMiss
+			if hit[i] {
+				r = rHit
 			}
 			for j := i * per; j < (i+1)*per; j++ {
 				hr[j] = r

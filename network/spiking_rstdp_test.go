@@ -81,6 +81,7 @@ func TestSpikingRSTDPEligibility(t *testing.T) {
 	}
 	logits := download64(b, n.logits)
 	rew := make([]float64, batch)
+	hit := make([]bool, batch)
 	rewarded := 0
 	for i := range rew {
 		best := 0
@@ -89,10 +90,15 @@ func TestSpikingRSTDPEligibility(t *testing.T) {
 				best = k
 			}
 		}
-		rew[i] = -1
-		if int32(best) == labels[i] {
-			rew[i] = 1
+		hit[i] = int32(best) == labels[i]
+		if hit[i] {
 			rewarded++
+		}
+	}
+	for i := range rew { // rewards weigh the share of misses, punishments that of hits
+		rew[i] = -float64(rewarded) / batch
+		if hit[i] {
+			rew[i] = float64(batch-rewarded) / batch
 		}
 	}
 	t.Logf("%d of %d samples rewarded", rewarded, batch)

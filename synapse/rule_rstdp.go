@@ -3,13 +3,13 @@ package synapse
 import "ghlsim/backends"
 
 func init() {
-	Register("rstdp", "reward-modulated STDP (Mozafari et al. 2019), spiking networks only: W ← W + η(Ê − λW), E = Σ_b r_b·(A₊·post⊗pre-trace − A₋·post-trace⊗pre)", func() Rule { return rstdpRule{} })
+	Register("rstdp", "reward-modulated STDP (Mozafari et al. 2019), spiking networks only: W ← W + η(Ê − λW), E = Σ_b r_b·(post⊗pre-trace − A₋/A₊·post-trace⊗pre)", func() Rule { return rstdpRule{} })
 }
 
 // rstdpRule is reward-modulated STDP, the classic three-factor rule
 // (Mozafari et al. 2019, IEEE TNNLS; Izhikevich 2007): the eligibility is
 // the STDP term of a presentation's spikes, each sample's term signed by its
-// reward r_b = +1 (correct) or −1 (wrong) — STDP when rewarded, anti-STDP
+// reward r_b > 0 (correct) or < 0 (wrong), balanced over the batch as Mozafari et al. do — STDP when rewarded, anti-STDP
 // when punished — and normalised by its layer maximum as GHL's Hebbian term
 // is. The spiking network computes that eligibility (Needs.RewardSTDP); the
 // rule then ascends it exactly as hebb ascends the Oja term.
