@@ -30,6 +30,10 @@ type synOp struct {
 	// noDataGrad skips the input gradient (readout layers under DFA, whose
 	// input lies in the hidden region that receives projected errors).
 	noDataGrad bool
+	// windowH receives the Hebbian term H_t of each step of a presentation
+	// window (presentation.go) before it is integrated into the group's H;
+	// allocated by the first window that needs it.
+	windowH backends.Tensor
 }
 
 func (o *synOp) inputs() []*Population    { return []*Population{o.in} }
@@ -62,8 +66,15 @@ func (o *synOp) forward(n *Network, train bool) {
 
 // eligibility computes the group's Oja-SWTA term from (x, u, W) (phase 3).
 func (o *synOp) eligibility(n *Network) {
-	o.g.HMax = n.B.OjaSWTA(o.g.H, o.in.Act, o.out.Act, o.g.Weight.Value, o.g.OjaParams())
+	o.g.HMax = o.hebbTerm(n, o.g.H)
 	o.g.UpdateTrace(n.B)
+}
+
+// hebbTerm writes the unnormalised Oja-SWTA term H of the current activity
+// (ALGORITHM.md §1 steps 1-4) into dst, which has W's shape and shares no
+// storage with x, u or W, and returns max|H|. It touches no trace.
+func (o *synOp) hebbTerm(n *Network, dst backends.Tensor) float32 {
+	return n.B.OjaSWTA(dst, o.in.Act, o.out.Act, o.g.Weight.Value, o.g.OjaParams())
 }
 
 func (o *synOp) backward(n *Network, acc []bool) {

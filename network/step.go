@@ -43,14 +43,9 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	if !n.built {
 		panic("network: TrainStep before Build")
 	}
-	b := n.B
-	step := n.step
 	x, labels = n.distBegin(x, labels) // data parallelism: this worker's shard (dist.go)
 	// 1. present
-	if len(x) != n.InPop.Shape.Len() || len(labels) != n.Batch {
-		panic(fmt.Sprintf("network: batch of %d values and %d labels does not fit input %v", len(x), len(labels), n.InPop.Shape))
-	}
-	b.Upload(n.InPop.Act, x)
+	n.present(x, labels)
 	// 2. forward
 	for _, o := range n.ops {
 		o.forward(n, true)
@@ -58,18 +53,45 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 	// 3. eligibility (groups whose term is not fused into the credit phase)
 	if !n.frozen {
 		for i, g := range n.Groups {
-			o := n.synOf[g]
 			if n.Roles[i] != Hidden {
 				continue
 			}
-			if g.Rule.Needs().Eligibility && !o.fused {
-				o.eligibility(n)
+			if g.Rule.Needs().Eligibility && !n.synOf[g].fused {
+				n.synOf[g].eligibility(n)
 			}
-			if ar, ok := g.Rule.(synapse.ActivityRule); ok {
-				ar.ObserveActivity(b, g, o.in.Act, o.out.Act)
-			}
+			n.observeActivity(g)
 		}
 	}
+	// 4.–8.
+	return n.learnPhases(labels, h, false, monitors)
+}
+
+// present is phase 1: it checks the batch fits and copies it into the
+// input population.
+func (n *Network) present(x []float32, labels []int32) {
+	if len(x) != n.InPop.Shape.Len() || len(labels) != n.Batch {
+		panic(fmt.Sprintf("network: batch of %d values and %d labels does not fit input %v", len(x), len(labels), n.InPop.Shape))
+	}
+	n.B.Upload(n.InPop.Act, x)
+}
+
+// observeActivity hands a hidden group's input and output activity to a
+// rule that reads them (synapse.ActivityRule: swta-fh, hpca-fh).
+func (n *Network) observeActivity(g *synapse.Group) {
+	if ar, ok := g.Rule.(synapse.ActivityRule); ok {
+		o := n.synOf[g]
+		ar.ObserveActivity(n.B, g, o.in.Act, o.out.Act)
+	}
+}
+
+// learnPhases runs phases 4–8 of the schedule (loss, credit, broadcast,
+// plasticity, monitor) once the forward pass and the eligibility phase are
+// done. hebbDone says every hidden group's Hebbian term is already in its H
+// (TrainPresentation integrated it over a window), so the credit phase must
+// compute gradients only and not write the fused term over it.
+func (n *Network) learnPhases(labels []int32, h Hyper, hebbDone bool, monitors []Monitor) (StepStats, error) {
+	b := n.B
+	step := n.step
 	// 4. loss
 	loss, correct := b.SoftmaxCrossEntropy(n.Logits.Grad, n.Logits.Act, labels)
 	st := StepStats{Step: step, Loss: loss, Correct: correct}
@@ -80,7 +102,14 @@ func (n *Network) TrainStep(x []float32, labels []int32, h Hyper, monitors ...Mo
 		n.distBeforeCredit() // data parallelism: shard share of the batch-mean loss (dist.go)
 	}
 	// 5. credit
-	n.creditPhase(n.credit)
+	if hebbDone {
+		saved := n.gradOnly
+		n.gradOnly = true
+		n.creditPhase(n.credit)
+		n.gradOnly = saved
+	} else {
+		n.creditPhase(n.credit)
+	}
 	if n.dist != nil { // data parallelism: sum gradients and Hebbian terms over workers (dist.go)
 		if err := n.distReduce(&st); err != nil {
 			return st, err
