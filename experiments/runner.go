@@ -135,6 +135,12 @@ func PrepareSweep(opt RunOptions) (*Sweep, error) {
 			}
 			continue
 		}
+		if cells[i].Spiking != nil {
+			if err := prepareSpikingCell(&cells[i], opt); err != nil {
+				return nil, fmt.Errorf("%s cell %s: %w", spec.Name, cells[i].ID(), err)
+			}
+			continue
+		}
 		if opt.Data != "" {
 			cells[i].Config.Data = opt.Data
 		}
@@ -255,6 +261,9 @@ func (s *Sweep) runTask(t Task, opt CellOptions) error {
 	defer release()
 	if t.Cell.Sim != nil {
 		return s.runSimTask(t, opt)
+	}
+	if t.Cell.Spiking != nil {
+		return s.runSpikingTask(t, opt)
 	}
 	cfg := t.Cell.Config
 	cfg.Seed = uint64(t.Seed)

@@ -36,6 +36,17 @@ type CellSpec struct {
 	// Sim, when set, makes the cell a simulated-time run (distal-reward)
 	// instead of a training run; Config is then unused.
 	Sim *DistalConfig `json:",omitempty"`
+	// Spiking, when set, makes the cell a spiking-network training run
+	// (spiking-mnist, polarity-time); Config is then unused.
+	Spiking *SpikingConfig `json:",omitempty"`
+}
+
+// rule is the plasticity rule the cell trains with.
+func (c CellSpec) rule() string {
+	if c.Spiking != nil {
+		return c.Spiking.Rule
+	}
+	return c.Config.Rule
 }
 
 // ID is the cell's directory-safe identifier, e.g. "deephebb__ghl".

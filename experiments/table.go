@@ -35,7 +35,7 @@ func WriteTable(dir string) (*runfiles.Table, error) {
 			rowIdx[c.Row] = i
 			t.Rows = append(t.Rows, runfiles.Row{Name: c.Row, Param: c.Param, Value: c.Value})
 		}
-		cell := runfiles.Cell{Column: c.Column, Rule: c.Config.Rule, Paper: c.Paper, Values: []float64{}}
+		cell := runfiles.Cell{Column: c.Column, Rule: c.rule(), Paper: c.Paper, Values: []float64{}}
 		for seed := 1; seed <= sf.Seeds; seed++ {
 			d := cellDir(dir, c, seed)
 			r, err := runfiles.ReadJSON[cellResult](filepath.Join(d, "result.json"))
@@ -128,13 +128,27 @@ func TableMarkdown(t *runfiles.Table, notes []string) string {
 			}
 		}
 	}
+	hasPaper := false // a table without any paper number gets no paper columns
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			hasPaper = hasPaper || c.Paper != nil
+		}
+	}
 	b.WriteString("| |")
 	for _, c := range cols {
-		fmt.Fprintf(&b, " %s (ours) | %s (paper) |", c, c)
+		if hasPaper {
+			fmt.Fprintf(&b, " %s (ours) | %s (paper) |", c, c)
+		} else {
+			fmt.Fprintf(&b, " %s |", c)
+		}
 	}
 	b.WriteString("\n|---|")
 	for range cols {
-		b.WriteString("---:|---:|")
+		if hasPaper {
+			b.WriteString("---:|---:|")
+		} else {
+			b.WriteString("---:|")
+		}
 	}
 	b.WriteString("\n")
 	for _, r := range t.Rows {
@@ -159,7 +173,11 @@ func TableMarkdown(t *runfiles.Table, notes []string) string {
 					pap = fmt.Sprintf("%.2f", *c.Paper)
 				}
 			}
-			fmt.Fprintf(&b, " %s | %s |", ours, pap)
+			if hasPaper {
+				fmt.Fprintf(&b, " %s | %s |", ours, pap)
+			} else {
+				fmt.Fprintf(&b, " %s |", ours)
+			}
 		}
 		b.WriteString("\n")
 	}
