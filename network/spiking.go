@@ -130,6 +130,10 @@ type SpikingNet struct {
 	postTr, reward, rs [2]backends.Tensor
 	hostReward         [2][]float32
 	hits               []bool
+	// last and lastLabels are the presentation's loss and labels while its
+	// modulator is broadcast (neuromod.Inputs)
+	last       StepStats
+	lastLabels []int32
 	// convGrad: the conv rule reads ∂L/∂W (or a modulator made from it),
 	// so the backward pass goes through the LIF layers
 	convGrad bool
@@ -227,7 +231,10 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 	n.host = make([]float32, batch*p.C*p.H*p.W)
 	n.hostLog = make([]float32, batch*p.Classes)
 	n.modIns = func(i int) neuromod.Inputs {
-		return neuromod.Inputs{Grad: n.Groups[i].Weight.Grad, PostGrad: n.postGrad[i], Seed: n.Seed}
+		g := n.Groups[i]
+		return neuromod.Inputs{Step: n.step, Group: g.Name, Index: i, Grad: g.Weight.Grad, PostGrad: n.postGrad[i], Seed: n.Seed,
+			Loss: n.last.Loss, Correct: n.last.Correct, Labels: n.lastLabels,
+			TimeMS: float64(n.step+1) * float64(p.Steps) * p.DTMS} // the end of this presentation
 	}
 	return n, nil
 }
@@ -372,7 +379,9 @@ func (n *SpikingNet) TrainStep(images []float32, labels []int32, h Hyper) (StepS
 		n.rewardSTDP(labels)
 	}
 	n.backward()
+	n.last, n.lastLabels = st, labels
 	n.Channel.Broadcast(b, n.step, n.modIns)
+	n.lastLabels = nil
 	for l, g := range n.Groups {
 		if l < 2 {
 			g.Rule.Apply(b, g, synapse.Hyper{LR: h.HiddenLR, WeightDecay: h.HiddenWD, Step: n.step, Optimizer: h.HiddenOpt})
