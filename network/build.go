@@ -221,6 +221,9 @@ func (n *Network) Build(r Rules) error {
 		if err != nil {
 			return err
 		}
+		if rule.Needs().RewardSTDP {
+			return fmt.Errorf("rule %s learns from spike timing and runs on spiking networks only (network.SpikingNet, ghl run spiking-mnist); group %s of this batched network has no spikes", name, g.Name)
+		}
 		if override && gr.Modulator != "" && !rule.Needs().Modulator {
 			return fmt.Errorf("Rules.Groups[%s]: rule %s reads no modulator, so Modulator %s would be ignored: drop it, or choose a rule that reads one (ghl, sign)", quote.Q(g.Name), name, quote.Q(gr.Modulator))
 		}

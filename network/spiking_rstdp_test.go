@@ -2,6 +2,7 @@ package network
 
 import (
 	"math"
+	"strings"
 	"math/rand/v2"
 	"testing"
 
@@ -136,5 +137,16 @@ func TestSpikingRSTDPEligibility(t *testing.T) {
 			}
 		}
 		t.Logf("conv%d: %.0f postsynaptic spikes, max|E| %.4g", l+1, spikes, m)
+	}
+}
+
+// rstdp needs spike timing: a batched network refuses it at Build.
+func TestRSTDPRefusedOnBatchedNetwork(t *testing.T) {
+	n := New(cpu.New(1), 2, 1)
+	h := n.Conv(n.Input(1, 8, 8), ConvSpec{Name: "conv1", Out: 4, Kernel: 3, Pad: 1, TInv: 1})
+	n.Dense(n.Flatten(h, "flatten"), DenseSpec{Name: "fc", Out: 3, Bias: true, Role: Readout})
+	err := n.Build(Rules{Hidden: "rstdp"})
+	if err == nil || !strings.Contains(err.Error(), "spiking networks only") {
+		t.Fatalf("Build with rstdp: %v", err)
 	}
 }
