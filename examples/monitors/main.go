@@ -29,7 +29,7 @@ import (
 func main() {
 	const batch = 32
 	steps, set := 200, datasets.Synthetic(20*batch, 1, 28, 28, 10, 1)
-	if os.Getenv("GHLSIM_SMOKE") == "1" {
+	if os.Getenv("GHLSIM_SMOKE") == "1" { // ci: smoke output contains "monitors done:"
 		steps = 20
 	} else {
 		train, _, err := datasets.LoadMNIST("")

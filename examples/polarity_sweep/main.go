@@ -68,7 +68,7 @@ func main() {
 
 // data is 12,000 MNIST training and 2,000 test images (smoke: 768 synthetic ones, split 2:1).
 func data() (train, test *datasets.Set) {
-	if os.Getenv("GHLSIM_SMOKE") == "1" {
+	if os.Getenv("GHLSIM_SMOKE") == "1" { // ci: smoke output contains "polarity sweep done"
 		train, test, err := datasets.Split(datasets.Synthetic(768, 1, 28, 28, 10, 1), 1.0/3, 1)
 		check(err)
 		return train, test
