@@ -121,10 +121,12 @@ type SpikingNet struct {
 	logits   backends.Tensor
 	dLogits  backends.Tensor
 	dMean    backends.Tensor
-	host     []float32
-	hostLog  []float32
-	encKey   uint64
-	modIns   func(i int) neuromod.Inputs
+	// dMeanPooled is dMean viewed as [B, C, H, W] of the last pool
+	dMeanPooled backends.Tensor
+	host        []float32
+	hostLog     []float32
+	encKey      uint64
+	modIns      func(i int) neuromod.Inputs
 	// rstdp scratch (nil unless the conv rule is rstdp): postsynaptic
 	// traces, per-sample rewards broadcast over a layer, reward × spikes
 	postTr, reward, rs [2]backends.Tensor
@@ -228,6 +230,7 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 	n.meanFlat = b.Reshape(n.mean, backends.Shape{batch, feat})
 	n.logits, n.dLogits = b.Alloc(backends.Shape{batch, p.Classes}), b.Alloc(backends.Shape{batch, p.Classes})
 	n.dMean = b.Alloc(backends.Shape{batch, feat})
+	n.dMeanPooled = b.Reshape(n.dMean, n.pooled[1][0].Shape())
 	n.host = make([]float32, batch*p.C*p.H*p.W)
 	n.hostLog = make([]float32, batch*p.Classes)
 	n.modIns = func(i int) neuromod.Inputs {
@@ -330,7 +333,7 @@ func (n *SpikingNet) backward() {
 		return // hebb, rstdp: only the readout learns from the loss
 	}
 	b.LinearBackwardData(n.dMean, n.dLogits, ro.Weight.Value)
-	dMean := b.Reshape(n.dMean, n.pooled[1][0].Shape())
+	dMean := n.dMeanPooled
 	for l := 1; l >= 0; l-- {
 		g := n.Groups[l]
 		// δs_t of this layer, into cur[l][t] (I_t is no longer needed)

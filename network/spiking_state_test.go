@@ -89,3 +89,35 @@ func TestSpikingCheckpointResumesBitIdentically(t *testing.T) {
 		t.Log(err)
 	}
 }
+
+// After warm-up a SpikingNet presentation allocates nothing on the heap,
+// for every conv rule it runs (rstdp and a delayed, flipped sign included).
+func TestSpikingStepAllocatesNothing(t *testing.T) {
+	p := SpikingParams{C: 1, H: 8, W: 8, Classes: 3, Channels: [2]int{2, 3}, TInv: [2]float32{1, 1}, Steps: 4, DTMS: 1,
+		TauMMS: 5, Theta: 0.5, Width: 0.5, Encoding: "rate", MaxRate: 0.9, TauPreMS: 5, TauEMS: 20, LatencyMS: 8, STDPDepression: 0.75}
+	r := rand.New(rand.NewPCG(2, 2))
+	img := make([]float32, 2*64)
+	for i := range img {
+		img[i] = float32(r.Float64())
+	}
+	labels := []int32{0, 1}
+	for _, rule := range []string{"ghl", "sign", "hebb", "bp", "rstdp"} {
+		n, err := NewSpikingNet(cpu.New(1), p, 2, 5, rule, "flip:0.1+grad-sign")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := Hyper{HiddenLR: 0.01, ReadoutLR: 0.01, HiddenOpt: synapse.PlainSGD, ReadoutOpt: synapse.Optimizer{Kind: "sgd", Momentum: 0.9}}
+		for k := 0; k < 3; k++ {
+			if _, err := n.TrainStep(img, labels, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a := testing.AllocsPerRun(5, func() {
+			if _, err := n.TrainStep(img, labels, h); err != nil {
+				t.Fatal(err)
+			}
+		}); a != 0 {
+			t.Errorf("%s: %v heap allocations per presentation", rule, a)
+		}
+	}
+}
