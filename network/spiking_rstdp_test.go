@@ -2,8 +2,8 @@ package network
 
 import (
 	"math"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"ghlsim/backends/cpu"
