@@ -74,3 +74,56 @@ func (n *SpikingNet) RestoreCheckpoint(c *Checkpoint) error {
 	n.step = c.Step
 	return nil
 }
+
+// SynapticEvents counts the synaptic events of the last presentation: for
+// each conv layer and step, the non-zero presynaptic inputs (input spikes;
+// for conv2 the pooled spike counts of conv1) times the synapses each
+// drives, out-channels × kernel taps (the interior fan-out; inputs at the
+// border drive fewer). It downloads the presentation's inputs, so call it
+// outside timed code.
+func (n *SpikingNet) SynapticEvents() int64 {
+	var events int64
+	var host []float32
+	for l := 0; l < 2; l++ {
+		g := n.Groups[l]
+		fan := int64(g.Out * g.Kernel * g.Kernel)
+		for _, x := range n.in[l] {
+			if len(host) < x.Shape().Len() {
+				host = make([]float32, x.Shape().Len())
+			}
+			h := host[:x.Shape().Len()]
+			n.B.Download(h, x)
+			for _, v := range h {
+				if v != 0 {
+					events += fan
+				}
+			}
+		}
+	}
+	return events
+}
+
+// SynapseBytes is the memory the conv layers keep per synapse (weight):
+// the weight, its gradient, the Hebbian term, the eligibility, the
+// gradient scratch, the modulator and optimiser state where the rule has
+// them, and the modulator's delay line; and the number of such synapses.
+func (n *SpikingNet) SynapseBytes() (bytesPerSynapse float64, synapses int64) {
+	var total int64
+	for l := 0; l < 2; l++ {
+		g := n.Groups[l]
+		w := int64(g.Weight.Value.Shape().Len())
+		synapses += w
+		for _, t := range []backends.Tensor{g.Weight.Value, g.Weight.Grad, g.H, n.elig[l], n.gtmp[l], g.Modulator, g.Weight.Moment1, g.Weight.Moment2} {
+			if t != nil {
+				total += 4 * int64(t.Shape().Len())
+			}
+		}
+		if g.Trace != nil && g.Trace != g.H {
+			total += 4 * w
+		}
+	}
+	for _, hb := range n.hostState() {
+		total += int64(len(hb.B))
+	}
+	return float64(total) / float64(synapses), synapses
+}

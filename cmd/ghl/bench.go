@@ -21,6 +21,9 @@ func cmdBench(args []string) (err error) {
 		if a == "--sim" || a == "-sim" || a == "--sim=true" {
 			return cmdBenchSim(args)
 		}
+		if a == "--spiking" || a == "-spiking" || a == "--spiking=true" {
+			return cmdBenchSpiking(args)
+		}
 	}
 	fs := flag.NewFlagSet("ghl bench", flag.ContinueOnError)
 	cfg := experiments.BenchDefaults()
