@@ -70,7 +70,8 @@ func cellColor(c runfiles.Cell) color.RGBA {
 }
 
 // SweepCurves draws the metric of t against one swept parameter: one line
-// per column (colour of its rule) through the mean over seeds, error bars
+// per column (colour of its rule, or distinct colours when columns share a
+// rule) through the mean over seeds, error bars
 // of ± one sample standard deviation, and the paper's numbers, where the
 // table has them, as diamonds outlined in the column's colour. Rows whose
 // Param differs are ignored. It returns ErrNoData when no row sweeps param.
@@ -95,7 +96,23 @@ func SweepCurves(t runfiles.Table, param string, st Style) ([]byte, error) {
 	leg := newLegendStrip(st)
 	hasPaper := false
 	drawn := 0
-	for _, col := range tableColumns(rows) {
+	cols := tableColumns(rows)
+	// columns of one rule (polarity-time's τ_e lines) get distinct colours
+	rules := map[string]string{}
+	shared := false
+	for _, col := range cols {
+		for _, r := range rows {
+			if c, ok := findCell(r, col); ok {
+				if prev, seen := rules[c.Rule]; seen && prev != col {
+					shared = true
+				}
+				rules[c.Rule] = col
+				break
+			}
+		}
+	}
+	byColumn := seriesColors(cols)
+	for _, col := range cols {
 		var mean, paper plotter.XYs
 		var errs plotter.YErrors
 		var cellRule runfiles.Cell
@@ -118,6 +135,9 @@ func SweepCurves(t runfiles.Table, param string, st Style) ([]byte, error) {
 			}
 		}
 		clr := cellColor(cellRule)
+		if shared {
+			clr = byColumn[col]
+		}
 		if len(mean) > 0 {
 			ls := lineStyle(clr, st.LineWidth)
 			gs := draw.GlyphStyle{Color: clr, Radius: 2, Shape: draw.CircleGlyph{}}

@@ -74,3 +74,37 @@ func TestParamLabel(t *testing.T) {
 		t.Errorf("ParamLabel: %q %q", ParamLabel("delay"), ParamLabel("gamma"))
 	}
 }
+
+// Columns of one rule (polarity-time: GHL at three eligibility time
+// constants) are drawn in distinct colours, one legend entry each.
+func TestSweepCurvesColumnsOfOneRule(t *testing.T) {
+	var tab runfiles.Table
+	tab.Metric = "test accuracy (%)"
+	for _, lat := range []float64{0, 10, 50} {
+		r := runfiles.Row{Name: "latency", Param: "latency (ms)", Value: lat}
+		for i, col := range []string{"τ_e 10 ms", "τ_e 100 ms", "τ_e 1000 ms"} {
+			v := 90 - lat/10 + float64(i)
+			r.Cells = append(r.Cells, runfiles.Cell{Column: col, Rule: "ghl", Mean: v, N: 1, Values: []float64{v}})
+		}
+		tab.Rows = append(tab.Rows, r)
+	}
+	b, err := SweepCurves(tab, "latency (ms)", DefaultStyle())
+	if err != nil {
+		t.Fatal(err)
+	}
+	strokes := map[string]bool{}
+	for _, m := range colourRe.FindAllStringSubmatch(string(b), -1) {
+		if h := m[1]; h[0:2] != h[2:4] || h[2:4] != h[4:6] { // not a grey
+			strokes[h] = true
+		}
+	}
+	if len(strokes) < 3 {
+		t.Fatalf("three columns of rule ghl drawn in %d colours %v", len(strokes), strokes)
+	}
+	d := parseSVG(t, b)
+	for _, s := range []string{"τ_e 10 ms", "τ_e 100 ms", "τ_e 1000 ms"} {
+		if !d.hasText(s) {
+			t.Errorf("no legend entry %q", s)
+		}
+	}
+}
