@@ -58,7 +58,11 @@ func New(name string) (Backend, error) {
 	f, ok := registry[family]
 	registryMu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("backend %s: %w (known: %s)", quote.Q(name), ErrUnknownBackend, strings.Join(Names(), ", "))
+		known := strings.Join(Names(), ", ")
+		if known == "" {
+			known = "none is linked into this program: add import _ \"ghlsim/backends/cpu\" (or …/torch) to it"
+		}
+		return nil, fmt.Errorf("backend %s: %w (known: %s)", quote.Q(name), ErrUnknownBackend, known)
 	}
 	b, err := f(device)
 	if err != nil {
