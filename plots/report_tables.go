@@ -93,6 +93,9 @@ func summaryRows(r Run) [][2]string {
 	if t := r.Table; t != nil {
 		out = append(out, [2]string{"experiment", fmt.Sprintf("%s v%d, budget %s, %d cells started", orDash(t.Experiment), t.Version, orDash(t.Budget), len(r.Cells))})
 	}
+	if d := dataSummary(r.Info.Config); d != "" && r.Table == nil {
+		out = append(out, [2]string{"data", d})
+	}
 	eps := r.Epochs
 	if len(eps) == 0 {
 		if r.Table == nil && len(r.Bench) == 0 && len(r.Sim) == 0 {
@@ -241,4 +244,44 @@ func cellRows(r Run) [][]string {
 		dirs = append(dirs, dir)
 	}
 	return runsRows(cells, labels, dirs)
+}
+
+// dataSummary says what a training run's config.json trained and tested
+// on, the held-out validation share included (the default val_fraction 0.1
+// trains on 90 % of the training split); "" for configs without a dataset.
+func dataSummary(raw json.RawMessage) string {
+	var c struct {
+		Dataset     string   `json:"dataset"`
+		TrainLimit  int      `json:"train_limit"`
+		TestLimit   int      `json:"test_limit"`
+		ValFraction *float64 `json:"val_fraction"`
+		Batch       int      `json:"batch"`
+		DropLast    bool     `json:"drop_last"`
+		// a spiking run's network: its batches are fixed, the last partial one dropped
+		Net json.RawMessage `json:"net"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &c) != nil || c.Dataset == "" {
+		return ""
+	}
+	limit := func(n int, what string) string {
+		if n > 0 {
+			return fmt.Sprintf("the first %d %s images", n, what)
+		}
+		return "all " + what + " images"
+	}
+	s := fmt.Sprintf("%s: %s", c.Dataset, limit(c.TrainLimit, "training"))
+	if c.ValFraction != nil && *c.ValFraction > 0 {
+		s += fmt.Sprintf(", of which %.0f %% held out for validation (val_fraction %g) and %.0f %% trained on", 100**c.ValFraction, *c.ValFraction, 100*(1-*c.ValFraction))
+	} else {
+		s += ", no validation split"
+	}
+	s += "; tested on " + limit(c.TestLimit, "test")
+	if c.Batch > 0 {
+		last := "the last partial batch kept"
+		if c.DropLast || len(c.Net) > 0 {
+			last = "the last partial batch dropped"
+		}
+		s += fmt.Sprintf("; batch %d, %s", c.Batch, last)
+	}
+	return s
 }
