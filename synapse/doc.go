@@ -4,9 +4,13 @@
 // as a decaying trace across steps), the last modulator it received, and a
 // plasticity Rule that turns (eligibility, modulator, gradient) into Δw.
 //
-// Rules are registered by name (ghl, sign, bp, hebb, softhebb, …); adding one
-// touches one file. Storage stays one dense tensor per group; Group.Synapse
-// gives a per-synapse view for inspection and tests.
+// Every built-in rule (ghl, sign, bp, hebb, softhebb, …) is one entry of the
+// builtinRules list in rules.go: name, summary, factory, its training
+// defaults (RuleDefaults: learning rates, weight decay, momentum, optimiser,
+// schedule, unsupervised phase) and its plot colour. A script names a rule
+// by string (NewRule("ghl")) or passes it as a value (GHL(), Hebb(), or a
+// RuleInfo of its own). Storage stays one dense tensor per group;
+// Group.Synapse gives a per-synapse view for inspection and tests.
 //
 // The GHL update (ALGORITHM.md §3, eq. 1/5-6 of the paper):
 //

@@ -2,9 +2,7 @@ package synapse
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
 
 	"ghlsim/backends"
 	"ghlsim/internal/quote"
@@ -44,55 +42,53 @@ type Rule interface {
 // Factory makes a fresh rule instance for one group.
 type Factory func() Rule
 
-var (
-	rulesMu sync.Mutex
-	rules   = map[string]ruleEntry{}
-)
-
-type ruleEntry struct {
-	factory Factory
-	summary string
+// Register adds a rule of a program's own under name, with a one-line
+// summary, so that NewRule (and so name-based configs) finds it after the
+// built-in rules of builtinRules; it panics on an empty name or a name
+// already taken. A registered rule takes the defaults of ghl in
+// experiments. Prefer passing the rule as a value where the API takes one
+// (network.Rules.RuleValue: RuleInfo{Name: name, New: f}); Register is for
+// name-based paths, and is safe to call from several goroutines.
+func Register(name, summary string, f Factory) {
+	if f == nil {
+		panic("synapse: Register(" + name + "): nil factory")
+	}
+	rules.Add(RuleInfo{Name: name, Summary: summary, New: f})
 }
 
-// Register adds a rule under name with a one-line summary; it panics on a
-// duplicate name.
-func Register(name, summary string, f Factory) {
-	rulesMu.Lock()
-	defer rulesMu.Unlock()
-	if _, dup := rules[name]; dup {
-		panic("synapse: rule registered twice: " + name)
+// Rules lists every rule NewRule knows: the built-in ones in their
+// written order, then those a program registered.
+func Rules() []RuleInfo {
+	all := rules.All()
+	for i := range all {
+		all[i] = all[i].clone()
 	}
-	rules[name] = ruleEntry{f, summary}
+	return all
+}
+
+// LookupRule returns the rule called name.
+func LookupRule(name string) (RuleInfo, bool) {
+	r, ok := rules.Lookup(name)
+	return r.clone(), ok
 }
 
 // NewRule makes an instance of the named rule.
 func NewRule(name string) (Rule, error) {
-	rulesMu.Lock()
-	e, ok := rules[name]
-	rulesMu.Unlock()
+	r, ok := rules.Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("unknown plasticity rule %s (known: %s)", quote.Q(name), strings.Join(RuleNames(), ", "))
 	}
-	return e.factory(), nil
+	return r.New(), nil
 }
 
-// RuleNames lists registered rules in sorted order.
-func RuleNames() []string {
-	rulesMu.Lock()
-	defer rulesMu.Unlock()
-	out := make([]string, 0, len(rules))
-	for n := range rules {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+// RuleNames lists the known rules in sorted order.
+func RuleNames() []string { return rules.Names() }
 
-// RuleSummary is the one-line description a rule was registered with.
+// RuleSummary is the one-line description of the named rule ("" for an
+// unknown name).
 func RuleSummary(name string) string {
-	rulesMu.Lock()
-	defer rulesMu.Unlock()
-	return rules[name].summary
+	r, _ := rules.Lookup(name)
+	return r.Summary
 }
 
 // applyBias trains a group's bias, if any, by the hyper-parameters' optimiser

@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("bp", "end-to-end backprop: SGD (optional momentum) or Adam on ∂L/∂W", func() Rule { return bpRule{} })
-}
-
 // bpRule trains the group by ordinary gradient descent.
 type bpRule struct{}
 

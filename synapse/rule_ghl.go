@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("ghl", "Global-guided Hebbian: W ← W − η(|Ĥ|⊙sign(∂L/∂W) + λW) (ALGORITHM.md §3)", func() Rule { return ghlRule{} })
-}
-
 // ghlRule is the paper's update: the local Oja-SWTA term sets each synapse's
 // step size, the broadcast modulator sets its direction. ghl_reference.go
 // spells out the math (ReferenceGHL) that this rule and the backend kernels

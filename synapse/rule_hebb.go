@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("hebb", "local term only, no global signal: W ← W + η(Ĥ − λW)", func() Rule { return hebbRule{} })
-}
-
 // hebbRule ascends the signed Oja-SWTA term with no third factor: what the
 // eligibility alone would do (the control for GHL's modulator).
 type hebbRule struct{}

@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("hpca-fh", "HPCA-FH (Lagani et al., FastHebb): Sanger-style Hebbian PCA, y = ReLU(w·x), Δw_i = mean_p y_i(x_p − Σ_{k≤i} y_k w_k), unsupervised", func() Rule { return &hpcaFHRule{} })
-}
-
 // hpcaFHRule is HPCA-FH (ALGORITHM.md §4), computed on the host like
 // softhebb: download x and u, build the patches, compute Δw, upload W.
 type hpcaFHRule struct{ a fhActivity }

@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("rstdp", "reward-modulated STDP (Mozafari et al. 2019), spiking networks only: W ← W + η(Ê − λW), E = Σ_b r_b·(post⊗pre-trace − A₋/A₊·post-trace⊗pre)", func() Rule { return rstdpRule{} })
-}
-
 // rstdpRule is reward-modulated STDP, the classic three-factor rule
 // (Mozafari et al. 2019, IEEE TNNLS; Izhikevich 2007): the eligibility is
 // the STDP term of a presentation's spikes, each sample's term signed by its

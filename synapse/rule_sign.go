@@ -2,10 +2,6 @@ package synapse
 
 import "ghlsim/backends"
 
-func init() {
-	Register("sign", "sign-only ablation (paper Table 5): W ← W − η(M + λW), local magnitude replaced by 1", func() Rule { return signRule{} })
-}
-
 // signRule is the Table 5 ablation: the global sign alone, every synapse
 // taking a full-size step (signSGD without momentum).
 type signRule struct{}

@@ -6,10 +6,6 @@ import (
 	"ghlsim/backends"
 )
 
-func init() {
-	Register("softhebb", "SoftHebb (Journé et al. 2023): anti-Hebbian soft-WTA, W_k ← W_k + η·|‖w_k‖−1|^0.5·Ĥ_k, unsupervised", func() Rule { return &softHebbRule{} })
-}
-
 // softHebbRule is SoftHebb's plasticity (ALGORITHM.md §4): the eligibility is
 // computed with anti-Hebbian losers, and each post-synaptic neuron k learns
 // at rate η·|‖w_k‖₂ − 1|^0.5, which drives weight norms towards 1. The

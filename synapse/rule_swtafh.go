@@ -8,10 +8,6 @@ import (
 	"ghlsim/backends"
 )
 
-func init() {
-	Register("swta-fh", "SWTA-FH (Lagani et al., FastHebb): softmax (T = 0.02) over cosine similarity, Δw_i = Σ_p c_ip·r_ip·(x_p − w_i), unsupervised", func() Rule { return &swtaFHRule{} })
-}
-
 // SWTAFHTemperature is SWTA-FH's softmax temperature (ALGORITHM.md §4).
 const SWTAFHTemperature = 0.02
 
