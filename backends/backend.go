@@ -177,6 +177,12 @@ type PeakProber interface {
 	// PeakGFLOPS runs the probe on the given number of threads for about d
 	// and returns GFLOP/s (a multiply-add counts as two FLOPs).
 	PeakGFLOPS(threads int, d time.Duration) float64
+	// PeakISA names the widest vector FMA the probe used ("avx512",
+	// "avx2", "generic"); KernelISA the widest the backend's GEMM kernels
+	// use. Where KernelISA is narrower, "% of peak" is against a peak the
+	// kernels cannot reach.
+	PeakISA() string
+	KernelISA() string
 }
 
 // HebbGradFuser is implemented by backends that compute a conv layer's weight

@@ -48,7 +48,10 @@ func BenchDefaults() BenchConfig {
 type BenchReport struct {
 	PeakGFLOPS float64 // FMA probe before the runs
 	PeakAfter  float64 // FMA probe after the runs (the machine's state may change)
-	Threads    int
+	// PeakISA is the widest FMA the probe used and KernelISA the widest
+	// ghlsim's cpu kernels use (avx512, avx2, generic).
+	PeakISA, KernelISA string
+	Threads            int
 	Rows       []runfiles.Bench
 }
 
@@ -65,8 +68,8 @@ func Bench(cfg BenchConfig, log io.Writer) (*BenchReport, error) {
 	}
 	rep := &BenchReport{Threads: threads}
 	fmt.Fprintf(log, "FMA peak probe (%d threads)… ", threads)
-	rep.PeakGFLOPS = hostPeak(threads)
-	fmt.Fprintf(log, "%.1f GFLOP/s\n", rep.PeakGFLOPS)
+	rep.PeakGFLOPS, rep.PeakISA, rep.KernelISA = hostPeak(threads)
+	fmt.Fprintf(log, "%.1f GFLOP/s with %s FMAs (ghlsim's cpu kernels use %s)\n", rep.PeakGFLOPS, rep.PeakISA, rep.KernelISA)
 	python := pythonWithTorch(cfg.Python)
 	if python == "" && cfg.Python != "off" {
 		fmt.Fprintln(log, "PyTorch not found (apt-get install python3-torch puts it under /usr/bin/python3): timing ghlsim only")
@@ -82,24 +85,25 @@ func Bench(cfg BenchConfig, log io.Writer) (*BenchReport, error) {
 			}
 		}
 	}
-	rep.PeakAfter = hostPeak(threads)
+	rep.PeakAfter, _, _ = hostPeak(threads)
 	return rep, nil
 }
 
 // hostPeak measures the host's FMA peak (GFLOP/s) through the registered cpu
 // backend's backends.PeakProber, so experiments depends on the backend
-// interface only; 0 (no "% of peak" columns) when none is registered.
-func hostPeak(threads int) float64 {
+// interface only, and names the probe's and the kernels' ISAs; 0 (no "% of
+// peak" columns) when none is registered.
+func hostPeak(threads int) (gflops float64, peakISA, kernelISA string) {
 	b, err := backends.New("cpu")
 	if err != nil {
-		return 0
+		return 0, "", ""
 	}
 	defer b.Close()
 	p, ok := b.(backends.PeakProber)
 	if !ok {
-		return 0
+		return 0, "", ""
 	}
-	return p.PeakGFLOPS(threads, time.Second)
+	return p.PeakGFLOPS(threads, time.Second), p.PeakISA(), p.KernelISA()
 }
 
 // benchSettle is the pause before each timed step when ghlsim and PyTorch

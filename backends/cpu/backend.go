@@ -68,6 +68,12 @@ func (b *Backend) PeakGFLOPS(threads int, d time.Duration) float64 {
 	return gemm.PeakGFLOPS(threads, d)
 }
 
+// PeakISA implements backends.PeakProber (gemm.PeakISA).
+func (b *Backend) PeakISA() string { return gemm.PeakISA() }
+
+// KernelISA implements backends.PeakProber (gemm.KernelISA).
+func (b *Backend) KernelISA() string { return gemm.KernelISA() }
+
 // Name is "cpu".
 func (b *Backend) Name() string { return "cpu" }
 

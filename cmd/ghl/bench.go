@@ -82,7 +82,7 @@ func cmdBench(args []string) (err error) {
 		}
 	}
 	info := runfiles.RunInfo{Tool: "ghlsim", Command: "ghl bench " + strings.Join(args, " "), Created: time.Now().UTC().Format(time.RFC3339),
-		Seed: cfg.Seed, Backend: *backendList, Device: fmt.Sprintf("%d threads, FMA peak %.1f GFLOP/s (%.1f after)", rep.Threads, rep.PeakGFLOPS, rep.PeakAfter),
+		Seed: cfg.Seed, Backend: *backendList, Device: fmt.Sprintf("%d threads, FMA peak %.1f GFLOP/s (%.1f after) with %s FMAs, ghlsim kernels %s", rep.Threads, rep.PeakGFLOPS, rep.PeakAfter, rep.PeakISA, rep.KernelISA),
 		GoVersion: runtime.Version(), GitRevision: buildinfo.Revision(), Rule: *rules, Dataset: "random 3×32×32", Arch: "deephebb", Label: "bench"}
 	if err := runfiles.WriteJSONAtomic(filepath.Join(*out, runfiles.ConfigFile), info); err != nil {
 		return err
@@ -97,7 +97,7 @@ func cmdBench(args []string) (err error) {
 
 // printBenchTable prints the summary table with the ghlsim/PyTorch ratio.
 func printBenchTable(rep *experiments.BenchReport) {
-	fmt.Printf("\nFMA peak %.1f GFLOP/s before, %.1f after (%d threads)\n", rep.PeakGFLOPS, rep.PeakAfter, rep.Threads)
+	fmt.Printf("\nFMA peak %.1f GFLOP/s before, %.1f after (%d threads, %s FMAs; ghlsim's cpu kernels use %s, so %%peak is against the widest FMA the machine has)\n", rep.PeakGFLOPS, rep.PeakAfter, rep.Threads, rep.PeakISA, rep.KernelISA)
 	fmt.Printf("%-26s %-16s %9s %9s %9s %7s %9s %7s %8s %8s\n", "config", "impl", "median s", "img/s", "GFLOP/s", "%peak", "exec GF/s", "exec %", "RSS MB", "vs torch")
 	torch := map[string]float64{}
 	for _, r := range rep.Rows {

@@ -40,3 +40,20 @@ func BenchmarkPeak(b *testing.B) {
 		})
 	}
 }
+
+// The probe uses the widest FMA the machine has: on an AVX-512 machine the
+// 16-wide loop does twice the FLOPs per iteration of the 8-wide one, so
+// the probed peak is not an AVX2 figure there (where PyTorch's oneDNN ran
+// above the old probe's "peak").
+func TestPeakUsesWidestISA(t *testing.T) {
+	isa, kern := PeakISA(), KernelISA()
+	t.Logf("probe ISA %s, GEMM kernel ISA %s", isa, kern)
+	var sink float32
+	want := map[string]float64{"avx512": 384, "avx2": 192, "generic": 16}[isa]
+	if got := fmaLoop(100, &sink); got != want {
+		t.Fatalf("probe ISA %s does %v FLOPs per iteration, want %v", isa, got, want)
+	}
+	if isa == "generic" && kern != "generic" || isa == "avx2" && kern == "generic" {
+		t.Fatalf("probe %s but kernel %s", isa, kern)
+	}
+}
