@@ -52,7 +52,7 @@ type BenchReport struct {
 	// ghlsim's cpu kernels use (avx512, avx2, generic).
 	PeakISA, KernelISA string
 	Threads            int
-	Rows       []runfiles.Bench
+	Rows               []runfiles.Bench
 }
 
 // Bench times whole DeepHebb training steps (forward, backward, eligibility,
