@@ -95,6 +95,11 @@ func tableFigures(r Run, st Style) []figureSpec {
 	if t.Seeds != nil {
 		specs = append(specs, simTableFigures(r, st)...)
 	}
+	if lt, ok := LTPShareTable(r); ok {
+		specs = append(specs, figureSpec{"ltp-ltd-share", "LTP / LTD share per layer",
+			"Mean share of each layer's synapses potentiated (Δw > 0) and depressed (Δw < 0) per recorded step, per table entry (seeds pooled), from the cells' telemetry.",
+			func() ([]byte, error) { return GroupedBars(lt, st) }})
+	}
 	if len(r.Cells) > 0 {
 		curves := CellCurves(r)
 		specs = append(specs, figureSpec{"cells-learning-curves", "Learning curves of all cells",
