@@ -9,18 +9,25 @@ import (
 	"ghlsim/internal/quote"
 )
 
-func init() {
-	Register("constant", "control: M = v on every synapse (default +1: W ← W − η|Ĥ|, pure depression; constant:-1 is pure potentiation)",
-		func(b backends.Backend, w backends.Shape, param string) (Source, error) {
-			if param == "" {
-				return constant{name: "constant", v: 1}, nil
-			}
-			v, err := strconv.ParseFloat(param, 32)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("constant: value %s is not a finite number (write constant or constant:-1)", quote.Q(param))
-			}
-			return constant{name: "constant:" + param, v: float32(v)}, nil
-		})
+// parseConstant reads constant's parameter: "" is +1.
+func parseConstant(param string) (float32, error) {
+	if param == "" {
+		return 1, nil
+	}
+	v, err := strconv.ParseFloat(param, 32)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("constant: value %s is not a finite number (write constant or constant:-1)", quote.Q(param))
+	}
+	return float32(v), nil
+}
+
+// newConstant is constant's factory (builtinSources).
+func newConstant(_ backends.Backend, _ backends.Shape, param string) (Source, error) {
+	v, err := parseConstant(param)
+	if err != nil {
+		return nil, err
+	}
+	return constant{name: "constant" + paramSuffix(param), v: v}, nil
 }
 
 // constant delivers the same value v on every synapse at every step.

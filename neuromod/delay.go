@@ -10,27 +10,34 @@ import (
 	"ghlsim/internal/quote"
 )
 
-func init() {
-	RegisterWrapper("delay", "wrapper delay:k: delivers the modulator computed k steps earlier (0, no plastic change, until k steps have run); holds k bytes per synapse (host memory)",
-		func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
-			if param == "" {
-				return nil, fmt.Errorf("delay needs a step count: delay:k with k ≥ 0, e.g. delay:4")
-			}
-			k, err := strconv.Atoi(param)
-			if err != nil {
-				return nil, fmt.Errorf("delay: %s is not an integer (write delay:k with k ≥ 0, e.g. delay:4)", quote.Q(param))
-			}
-			if k < 0 {
-				return nil, fmt.Errorf("delay: k = %d must be ≥ 0 (the number of steps the signal is held back)", k)
-			}
-			d := &delay{wrapped: wrapped{name: wrapName("delay:"+param, inner), inner: inner}, k: k, n: w.Len(), last: -1, width: 4}
-			if vals, ok := ValuesOf(inner); ok {
-				if vals = addValues([]float32{0}, vals...); len(vals) <= 256 {
-					d.palette, d.width = vals, 1
-				}
-			}
-			return d, nil
-		})
+// parseDelay reads delay's step count k ≥ 0.
+func parseDelay(param string) (int, error) {
+	if param == "" {
+		return 0, fmt.Errorf("delay needs a step count: delay:k with k ≥ 0, e.g. delay:4")
+	}
+	k, err := strconv.Atoi(param)
+	if err != nil {
+		return 0, fmt.Errorf("delay: %s is not an integer (write delay:k with k ≥ 0, e.g. delay:4)", quote.Q(param))
+	}
+	if k < 0 {
+		return 0, fmt.Errorf("delay: k = %d must be ≥ 0 (the number of steps the signal is held back)", k)
+	}
+	return k, nil
+}
+
+// newDelay is delay's factory (builtinSources).
+func newDelay(_ backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
+	k, err := parseDelay(param)
+	if err != nil {
+		return nil, err
+	}
+	d := &delay{wrapped: wrapped{name: wrapName("delay:"+param, inner), inner: inner}, k: k, n: w.Len(), last: -1, width: 4}
+	if vals, ok := ValuesOf(inner); ok {
+		if vals = addValues([]float32{0}, vals...); len(vals) <= 256 {
+			d.palette, d.width = vals, 1
+		}
+	}
+	return d, nil
 }
 
 // delay is a delay line: at step t it delivers M_inner(t−k). It keeps the

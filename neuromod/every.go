@@ -8,21 +8,28 @@ import (
 	"ghlsim/internal/quote"
 )
 
-func init() {
-	RegisterWrapper("every", "wrapper every:k: delivers the modulator only at steps with step % k == 0 and 0 (no plastic change, weight decay only) otherwise",
-		func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
-			if param == "" {
-				return nil, fmt.Errorf("every needs a period: every:k with k ≥ 1, e.g. every:4")
-			}
-			k, err := strconv.Atoi(param)
-			if err != nil {
-				return nil, fmt.Errorf("every: %s is not an integer (write every:k with k ≥ 1, e.g. every:4)", quote.Q(param))
-			}
-			if k < 1 {
-				return nil, fmt.Errorf("every: k = %d must be ≥ 1 (the period in steps; every:1 delivers every step)", k)
-			}
-			return &every{wrapped: wrapped{name: wrapName("every:"+param, inner), inner: inner}, k: k}, nil
-		})
+// parseEvery reads every's period k ≥ 1.
+func parseEvery(param string) (int, error) {
+	if param == "" {
+		return 0, fmt.Errorf("every needs a period: every:k with k ≥ 1, e.g. every:4")
+	}
+	k, err := strconv.Atoi(param)
+	if err != nil {
+		return 0, fmt.Errorf("every: %s is not an integer (write every:k with k ≥ 1, e.g. every:4)", quote.Q(param))
+	}
+	if k < 1 {
+		return 0, fmt.Errorf("every: k = %d must be ≥ 1 (the period in steps; every:1 delivers every step)", k)
+	}
+	return k, nil
+}
+
+// newEvery is every's factory (builtinSources).
+func newEvery(_ backends.Backend, _ backends.Shape, param string, inner Source) (Source, error) {
+	k, err := parseEvery(param)
+	if err != nil {
+		return nil, err
+	}
+	return &every{wrapped: wrapped{name: wrapName("every:"+param, inner), inner: inner}, k: k}, nil
 }
 
 // every gates delivery: M = M_inner at steps t with t mod k = 0, else 0.

@@ -9,27 +9,34 @@ import (
 	"ghlsim/internal/quote"
 )
 
-func init() {
-	RegisterWrapper("flip", "wrapper flip:p: negates each synapse's modulator independently with probability p ∈ [0, 1] per step (flip:0 = unchanged, flip:1 = negated)",
-		func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
-			if param == "" {
-				return nil, fmt.Errorf("flip needs a probability: flip:p with p in [0, 1], e.g. flip:0.1")
-			}
-			p, err := strconv.ParseFloat(param, 64)
-			if err != nil || math.IsNaN(p) {
-				return nil, fmt.Errorf("flip: %s is not a number (write flip:p with p in [0, 1], e.g. flip:0.1)", quote.Q(param))
-			}
-			if p < 0 || p > 1 {
-				return nil, fmt.Errorf("flip: p = %s is outside [0, 1] (it is the probability of negating each synapse's sign per step)", param)
-			}
-			name := wrapName("flip:"+param, inner)
-			return &flip{
-				wrapped: wrapped{name: name, inner: inner},
-				coin:    newCoin(b, w, float32(p)),
-				buf:     b.Alloc(w),
-				stream:  streamOf(name),
-			}, nil
-		})
+// parseFlip reads flip's probability p ∈ [0, 1].
+func parseFlip(param string) (float64, error) {
+	if param == "" {
+		return 0, fmt.Errorf("flip needs a probability: flip:p with p in [0, 1], e.g. flip:0.1")
+	}
+	p, err := strconv.ParseFloat(param, 64)
+	if err != nil || math.IsNaN(p) {
+		return 0, fmt.Errorf("flip: %s is not a number (write flip:p with p in [0, 1], e.g. flip:0.1)", quote.Q(param))
+	}
+	if p < 0 || p > 1 {
+		return 0, fmt.Errorf("flip: p = %s is outside [0, 1] (it is the probability of negating each synapse's sign per step)", param)
+	}
+	return p, nil
+}
+
+// newFlip is flip's factory (builtinSources).
+func newFlip(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error) {
+	p, err := parseFlip(param)
+	if err != nil {
+		return nil, err
+	}
+	name := wrapName("flip:"+param, inner)
+	return &flip{
+		wrapped: wrapped{name: name, inner: inner},
+		coin:    newCoin(b, w, float32(p)),
+		buf:     b.Alloc(w),
+		stream:  streamOf(name),
+	}, nil
 }
 
 // flip multiplies the inner modulator by independent ±1 draws, −1 with

@@ -4,19 +4,13 @@ import (
 	"fmt"
 
 	"ghlsim/backends"
-	"ghlsim/internal/quote"
 )
-
-func init() {
-	Register("grad-sign", "the paper's third factor: M = sign(∂L/∂W) per synapse, from backprop (ALGORITHM.md §2); takes @neuron/@layer/@global",
-		creditSignFactory("grad-sign", BP))
-}
 
 // creditSignFactory makes the factory of a sign-of-credit source.
 func creditSignFactory(name string, c Credit) Factory {
 	return func(b backends.Backend, w backends.Shape, param string) (Source, error) {
-		if param != "" {
-			return nil, fmt.Errorf("%s takes no parameter (got %s)", name, quote.Q(param))
+		if err := noParam(name, param); err != nil {
+			return nil, err
 		}
 		return creditSign{name: name, credit: c}, nil
 	}

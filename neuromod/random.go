@@ -7,14 +7,20 @@ import (
 	"ghlsim/internal/quote"
 )
 
-func init() {
-	Register("random", "control: M = ±1 drawn independently per synapse and step with P(+1) = ½, reproducible from (seed, step, group)",
-		func(b backends.Backend, w backends.Shape, param string) (Source, error) {
-			if param != "" {
-				return nil, fmt.Errorf("random takes no parameter (got %s)", quote.Q(param))
-			}
-			return &random{coin: newCoin(b, w, 0.5), stream: streamOf("random")}, nil
-		})
+// newRandom is random's factory (builtinSources).
+func newRandom(b backends.Backend, w backends.Shape, param string) (Source, error) {
+	if err := noParam("random", param); err != nil {
+		return nil, err
+	}
+	return &random{coin: newCoin(b, w, 0.5), stream: streamOf("random")}, nil
+}
+
+// noParam refuses a parameter for a source that takes none.
+func noParam(name, param string) error {
+	if param != "" {
+		return fmt.Errorf("%s takes no parameter (got %s)", name, quote.Q(param))
+	}
+	return nil
 }
 
 // random delivers a fair ±1 per synapse per step, independent of the task:

@@ -2,9 +2,7 @@ package neuromod
 
 import (
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
 
 	"ghlsim/backends"
 	"ghlsim/internal/quote"
@@ -71,49 +69,52 @@ type Factory func(b backends.Backend, w backends.Shape, param string) (Source, e
 // text after the wrapper's colon ("" when there is none).
 type WrapperFactory func(b backends.Backend, w backends.Shape, param string, inner Source) (Source, error)
 
-var (
-	sourcesMu sync.Mutex
-	sources   = map[string]sourceEntry{}
-)
-
-// sourceEntry is a registered family: exactly one of factory and wrap is set.
+// sourceEntry is a family: exactly one of factory and wrap is set. check,
+// when set, validates the parameter text without a backend, so that Parse
+// and the typed constructors refuse a bad parameter before anything is
+// allocated (families a program registers have none: their factory checks).
 type sourceEntry struct {
+	name    string
 	factory Factory
 	wrap    WrapperFactory
+	check   func(param string) error
 	summary string
 }
 
-// Register adds a source family under name with a one-line summary. Names
-// must be non-empty and free of the spec punctuation ":@+" and spaces.
+// Register adds a source family of a program's own under name, with a
+// one-line summary, so that spec strings may name it — and compose it with
+// the wrappers: "flip:0.2+surprise". It goes on an explicit extension list
+// that lookups consult after builtinSources; the package itself registers
+// nothing. Names must be non-empty, free of the spec punctuation ":@+" and
+// spaces, and not taken; Register panics otherwise (a programmer error).
+// It is safe to call from several goroutines. Where the API takes a value
+// (network.Rules.Source), Custom passes a source without registering it.
 func Register(name, summary string, f Factory) {
-	register(name, sourceEntry{factory: f, summary: summary})
+	register(sourceEntry{name: name, factory: f, summary: summary})
 }
 
-// RegisterWrapper adds a wrapper family (flip, delay, every, …) under name
-// with a one-line summary; the same naming rules as Register apply.
+// RegisterWrapper adds a wrapper family (as flip, delay, every) of a
+// program's own under name with a one-line summary; the same rules as
+// Register apply.
 func RegisterWrapper(name, summary string, f WrapperFactory) {
-	register(name, sourceEntry{wrap: f, summary: summary})
+	register(sourceEntry{name: name, wrap: f, summary: summary})
 }
 
-func register(name string, e sourceEntry) {
-	if name == "" || strings.ContainsAny(name, ":@+ \t") {
-		panic(fmt.Sprintf("neuromod: source name %q must be non-empty without ':', '@', '+' or spaces", name))
+func register(e sourceEntry) {
+	if !validName(e.name) {
+		panic(fmt.Sprintf("neuromod: source name %q must be non-empty without ':', '@', '+' or spaces", e.name))
 	}
-	sourcesMu.Lock()
-	defer sourcesMu.Unlock()
-	if _, dup := sources[name]; dup {
-		panic("neuromod: source registered twice: " + name)
+	if e.factory == nil && e.wrap == nil {
+		panic("neuromod: source " + e.name + " registered with a nil factory")
 	}
-	sources[name] = e
+	sources.Add(e)
 }
 
-// lookup returns the registered family called name.
-func lookup(name string) (sourceEntry, bool) {
-	sourcesMu.Lock()
-	defer sourcesMu.Unlock()
-	e, ok := sources[name]
-	return e, ok
-}
+// validName reports whether name may name a family in a spec.
+func validName(name string) bool { return name != "" && !strings.ContainsAny(name, ":@+ \t") }
+
+// lookup returns the family called name.
+func lookup(name string) (sourceEntry, bool) { return sources.Lookup(name) }
 
 // New makes a source for a group with weight shape w from a spec in the
 // grammar of the package documentation, e.g. "grad-sign", "flip:0.1",
@@ -131,17 +132,9 @@ func New(b backends.Backend, spec string, w backends.Shape) (Source, error) {
 	return s, nil
 }
 
-// Names lists registered source and wrapper families in sorted order.
-func Names() []string {
-	sourcesMu.Lock()
-	defer sourcesMu.Unlock()
-	out := make([]string, 0, len(sources))
-	for n := range sources {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+// Names lists the source and wrapper families (built-in and registered)
+// in sorted order.
+func Names() []string { return sources.Names() }
 
 // IsWrapper reports whether name is a registered wrapper family (one that
 // modifies another source's signal) rather than a base source.

@@ -84,6 +84,11 @@ func parseTerm(raw string) (term, error) {
 			quote.Q(t.name), strings.Join(namesOf(false), ", "), strings.Join(namesOf(true), ", "))
 	}
 	t.entry = e
+	if e.check != nil {
+		if err := e.check(t.param); err != nil {
+			return t, err
+		}
+	}
 	return t, nil
 }
 
