@@ -51,6 +51,24 @@
 // before a wrapper, a granularity on a wrapper or on a non-gradient base,
 // or an unknown granularity.
 //
+// # Specs as Go values
+//
+// Every spec string has a typed form, a Spec built by constructors —
+// GradSign(g), FASign(g), DFASign(g), Random(), Constant(v) for the bases,
+// Flip(p, inner), Delay(k, inner), Every(k, inner) for the wrappers — or
+// read by Parse: Delay(4, Flip(0.1, GradSign(PerNeuron))) is
+// "delay:4+flip:0.1+grad-sign@neuron", prints as it (String), and makes the
+// same sources bit for bit (Spec.New; network.Rules.Source takes one).
+// Constructors check their arguments like the grammar; a bad one is carried
+// in the Spec and reported by Validate, New and network.Build. A script's
+// own source is a value too: Custom(name, f), which composes with the
+// wrappers and needs no registry.
+//
+// The families are one list, builtinSources (sources.go); the package
+// registers nothing at init time. Register and RegisterWrapper add a
+// program's own families to an explicit extension list consulted after it,
+// for spec strings that name them ("flip:0.2+surprise").
+//
 // # Base sources
 //
 //   - grad-sign: M = sign(∂L/∂W) from backprop (ALGORITHM.md §2).
