@@ -48,6 +48,7 @@ func GroupedBars(t runfiles.Table, st Style) ([]byte, error) {
 	var paperPts plotter.XYs
 	vmax := 0.0
 	nbars := 0
+	colours := columnColors(rows, cols)
 	for j, col := range cols {
 		series := &barSeries{}
 		var tops plotter.XYs
@@ -57,7 +58,7 @@ func GroupedBars(t runfiles.Table, st Style) ([]byte, error) {
 			if !ok {
 				continue
 			}
-			series.Color = cellColor(c)
+			series.Color = colours[col]
 			left := float64(i) - groupW/2 + slot*float64(j) + (slot-barW)/2
 			if hasPaper {
 				left = float64(i) - groupW/2 + slot*float64(j) + slot*0.04

@@ -97,31 +97,15 @@ func SweepCurves(t runfiles.Table, param string, st Style) ([]byte, error) {
 	hasPaper := false
 	drawn := 0
 	cols := tableColumns(rows)
-	// columns of one rule (polarity-time's τ_e lines) get distinct colours
-	rules := map[string]string{}
-	shared := false
-	for _, col := range cols {
-		for _, r := range rows {
-			if c, ok := findCell(r, col); ok {
-				if prev, seen := rules[c.Rule]; seen && prev != col {
-					shared = true
-				}
-				rules[c.Rule] = col
-				break
-			}
-		}
-	}
-	byColumn := seriesColors(cols)
+	colours := columnColors(rows, cols)
 	for _, col := range cols {
 		var mean, paper plotter.XYs
 		var errs plotter.YErrors
-		var cellRule runfiles.Cell
 		for _, r := range rows {
 			c, ok := findCell(r, col)
 			if !ok {
 				continue
 			}
-			cellRule = c
 			if c.N > 0 && finite(c.Mean) {
 				mean = append(mean, plotter.XY{X: r.Value, Y: c.Mean})
 				s := c.Std
@@ -134,10 +118,7 @@ func SweepCurves(t runfiles.Table, param string, st Style) ([]byte, error) {
 				paper = append(paper, plotter.XY{X: r.Value, Y: *c.Paper})
 			}
 		}
-		clr := cellColor(cellRule)
-		if shared {
-			clr = byColumn[col]
-		}
+		clr := colours[col]
 		if len(mean) > 0 {
 			ls := lineStyle(clr, st.LineWidth)
 			gs := draw.GlyphStyle{Color: clr, Radius: 2, Shape: draw.CircleGlyph{}}
@@ -228,4 +209,28 @@ func formatNumber(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.4g", v)
+}
+
+// columnColors gives each table column its rule's colour (cellColor) unless
+// two columns would share one (columns of one rule, such as polarity-time's
+// τ_e lines, or names that hash alike): then every column gets a distinct
+// series colour.
+func columnColors(rows []runfiles.Row, cols []string) map[string]color.RGBA {
+	out := map[string]color.RGBA{}
+	used := map[color.RGBA]bool{}
+	clash := false
+	for _, col := range cols {
+		for _, r := range rows {
+			if c, ok := findCell(r, col); ok {
+				clr := cellColor(c)
+				clash = clash || used[clr]
+				used[clr], out[col] = true, clr
+				break
+			}
+		}
+	}
+	if clash {
+		return seriesColors(cols)
+	}
+	return out
 }
