@@ -3,7 +3,6 @@ package network
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"ghlsim/internal/quote"
@@ -65,38 +64,29 @@ func (o ArchOptions) channels(layer string, paper int) (int, error) {
 // Builder adds an architecture's layers to an empty network.
 type Builder func(n *Network, o ArchOptions) error
 
-var archs = map[string]struct {
-	build   Builder
-	summary string
-}{}
-
-// RegisterArch adds a named architecture builder.
+// RegisterArch adds an architecture of a program's own under name, so
+// that BuildArch (and so name-based configs) finds it after builtinArchs;
+// it panics on an empty or taken name. Calling the Builder directly needs
+// no registration.
 func RegisterArch(name, summary string, b Builder) {
-	if _, dup := archs[name]; dup {
-		panic("network: architecture registered twice: " + name)
+	if b == nil {
+		panic("network: RegisterArch(" + name + "): nil builder")
 	}
-	archs[name] = struct {
-		build   Builder
-		summary string
-	}{b, summary}
+	archs.Add(archEntry{name, summary, b})
 }
 
-// ArchNames lists the registered architectures.
-func ArchNames() []string {
-	out := make([]string, 0, len(archs))
-	for n := range archs {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+// ArchNames lists the known architectures in sorted order.
+func ArchNames() []string { return archs.Names() }
 
 // ArchSummary describes an architecture in one line.
-func ArchSummary(name string) string { return archs[name].summary }
+func ArchSummary(name string) string {
+	a, _ := archs.Lookup(name)
+	return a.summary
+}
 
 // BuildArch adds the named architecture to n.
 func BuildArch(n *Network, name string, o ArchOptions) error {
-	a, ok := archs[name]
+	a, ok := archs.Lookup(name)
 	if !ok {
 		return fmt.Errorf("unknown architecture %s (known: %s)", quote.Q(name), strings.Join(ArchNames(), ", "))
 	}

@@ -8,10 +8,6 @@ import (
 	"ghlsim/internal/rng"
 )
 
-func init() {
-	RegisterArch("deephebb", "DeepHebb (GHL's DeepSoftHebb): 3 conv blocks 96/384/1536 + linear, ALGORITHM.md §5", buildDeepHebb)
-}
-
 // deepHebbBlocks are the paper's three conv blocks (ALGORITHM.md §5).
 var deepHebbBlocks = []struct {
 	out, kernel, pad int

@@ -27,10 +27,6 @@ import (
 	"ghlsim/backends"
 )
 
-func init() {
-	RegisterArch("fasthebb", "FastHebb (GHL paper): 4 conv blocks 96/128/192/256 + fc 4096 (BP) + linear, ALGORITHM.md §5", buildFastHebb)
-}
-
 // fastHebbBlocks are the paper's four conv blocks (ALGORITHM.md §5).
 var fastHebbBlocks = []struct {
 	out, kernel int

@@ -45,16 +45,25 @@ var resNetDepths = []struct{ depth, blocks int }{
 // resNetWidths are the three stages' channels at Width 1 (He et al. §4.2).
 var resNetWidths = [3]int{16, 32, 64}
 
-func init() {
+// resNetArch is the builtinArchs entry of the CIFAR ResNet of a depth in
+// resNetDepths with shortcut s: "resnetN" (option A) or "resnetN-b".
+func resNetArch(depth int, s Shortcut) archEntry {
+	blocks := 0
 	for _, d := range resNetDepths {
-		blocks := d.blocks
-		RegisterArch(fmt.Sprintf("resnet%d", d.depth),
-			fmt.Sprintf("CIFAR ResNet-%d (He et al. 2016): 3 stages × %d basic blocks, 16/32/64 channels, option-A (zero-pad identity) shortcuts, ALGORITHM.md §5", d.depth, blocks),
-			func(n *Network, o ArchOptions) error { return buildResNet(n, o, blocks, ShortcutA) })
-		RegisterArch(fmt.Sprintf("resnet%d-b", d.depth),
-			fmt.Sprintf("CIFAR ResNet-%d (He et al. 2016) with option-B shortcuts (1×1 conv + BN projection, a GHL synapse group), ALGORITHM.md §5", d.depth),
-			func(n *Network, o ArchOptions) error { return buildResNet(n, o, blocks, ShortcutB) })
+		if d.depth == depth {
+			blocks = d.blocks
+		}
 	}
+	if blocks == 0 {
+		panic(fmt.Sprintf("network: no CIFAR ResNet of depth %d", depth))
+	}
+	build := func(n *Network, o ArchOptions) error { return buildResNet(n, o, blocks, s) }
+	if s == ShortcutB {
+		return archEntry{fmt.Sprintf("resnet%d-b", depth),
+			fmt.Sprintf("CIFAR ResNet-%d (He et al. 2016) with option-B shortcuts (1×1 conv + BN projection, a GHL synapse group), ALGORITHM.md §5", depth), build}
+	}
+	return archEntry{fmt.Sprintf("resnet%d", depth),
+		fmt.Sprintf("CIFAR ResNet-%d (He et al. 2016): 3 stages × %d basic blocks, 16/32/64 channels, option-A (zero-pad identity) shortcuts, ALGORITHM.md §5", depth, blocks), build}
 }
 
 // Shortcut selects a residual block's shortcut where the block changes the

@@ -31,12 +31,11 @@ var vggConfigs = map[string][]int{
 	"vgg16": {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0},
 }
 
-func init() {
-	for _, name := range []string{"vgg11", "vgg16"} {
-		cfg := vggConfigs[name]
-		RegisterArch(name, fmt.Sprintf("%s-BN for 32×32 inputs: %d conv3×3+BN+ReLU layers, 5 max-pools, linear classifier (Simonyan & Zisserman, ALGORITHM.md §5)", name, vggConvs(cfg)),
-			func(n *Network, o ArchOptions) error { return buildVGG(n, o, name, cfg) })
-	}
+// vggArch is the builtinArchs entry of the named configuration.
+func vggArch(name string) archEntry {
+	cfg := vggConfigs[name]
+	return archEntry{name, fmt.Sprintf("%s-BN for 32×32 inputs: %d conv3×3+BN+ReLU layers, 5 max-pools, linear classifier (Simonyan & Zisserman, ALGORITHM.md §5)", name, vggConvs(cfg)),
+		func(n *Network, o ArchOptions) error { return buildVGG(n, o, name, cfg) }}
 }
 
 // vggConvs counts the conv layers of a configuration.
