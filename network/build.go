@@ -16,9 +16,19 @@ import (
 type Rules struct {
 	// Hidden is the rule of hidden groups: ghl, sign, bp, hebb, softhebb, …
 	Hidden string
+	// RuleValue is the rule of hidden groups as a Go value, in place of
+	// Hidden: synapse.GHL(), synapse.Hebb(), … or a synapse.RuleInfo of
+	// your own (Name and New). Give Hidden or RuleValue, not both.
+	RuleValue synapse.RuleInfo
 	// Modulator is the source spec of the third factor for hidden rules that
 	// read one (default "grad-sign", the paper).
 	Modulator string
+	// Source is the third factor as a Go value, in place of Modulator:
+	// neuromod.Flip(0.1, neuromod.GradSign(neuromod.PerNeuron)) is
+	// "flip:0.1+grad-sign@neuron", and neuromod.Custom passes a source of
+	// your own. Its delays count steps (StepMS does not apply to it). Give
+	// Modulator or Source, not both.
+	Source neuromod.Spec
 	// Decay is the eligibility-trace decay γ ∈ [0, 1) (0 = the paper).
 	Decay float32
 	// StepMS is the simulated time one training step stands for (one
@@ -40,6 +50,9 @@ type Rules struct {
 	//
 	//	Rules{Hidden: "ghl", Groups: map[string]GroupRule{"conv1": {Rule: "hebb"}}}
 	//
+	// or, with values, Rules{RuleValue: synapse.GHL(), Groups:
+	// map[string]GroupRule{"conv1": {RuleValue: synapse.Hebb()}}}.
+	//
 	// A group without an entry learns exactly as without Groups. Build
 	// refuses a key that names no synapse group, listing the known ones.
 	Groups map[string]GroupRule
@@ -52,12 +65,20 @@ type GroupRule struct {
 	// hebb, sign, bp, softhebb, …); "" keeps Rules.Hidden. A readout group
 	// learns by backprop only (ALGORITHM.md §3): "" or "bp".
 	Rule string
+	// RuleValue is the group's rule as a Go value (synapse.Hebb(), …), in
+	// place of Rule; the zero value keeps the network's. Not together with
+	// Rule; a readout's must be named bp.
+	RuleValue synapse.RuleInfo
 	// Modulator is the source spec of the group's third factor, as
 	// Rules.Modulator (grad-sign, flip:0.1, delay:4+grad-sign@neuron, …);
 	// "" keeps Rules.Modulator. Only for a rule that reads a modulator
 	// (ghl, sign): a group whose rule reads none subscribes to no channel,
 	// and a Modulator given for it is an error.
 	Modulator string
+	// Source is the group's third factor as a Go value (neuromod.Spec), in
+	// place of Modulator and under the same conditions; the zero value
+	// keeps the network's. Not together with Modulator.
+	Source neuromod.Spec
 	// LR, when set, is the group's learning rate at every step, replacing
 	// its role's Hyper rate (HiddenLR or ReadoutLR). It is a fixed value: a
 	// schedule applied to Hyper does not reach it (use LRScale for that).
@@ -72,8 +93,10 @@ type GroupRule struct {
 	WeightDecay *float32
 }
 
-// Validate checks the entry's numbers; the rule and modulator names are
-// checked by Build, against the registries and the group's role.
+// Validate checks the entry's numbers, and that its rule and its source
+// are each given at most once (as a string or as a value) and are valid
+// values; the names are checked by Build, against the registries and the
+// group's role.
 func (g GroupRule) Validate() error {
 	for _, f := range []struct {
 		name string
@@ -85,6 +108,32 @@ func (g GroupRule) Validate() error {
 	}
 	if g.LR != nil && g.LRScale != nil {
 		return fmt.Errorf("LR and LRScale are both set: give a fixed LR or a scale of the role's rate, not both")
+	}
+	return checkValues("", g.Rule, g.RuleValue, g.Modulator, g.Source)
+}
+
+// checkValues refuses a rule or source given both as a string and as a
+// value, and a bad value; field names the fields' struct ("Rules." or "").
+func checkValues(field, rule string, ruleValue synapse.RuleInfo, mod string, src neuromod.Spec) error {
+	ruleField := "Rule"
+	if field != "" {
+		ruleField = "Hidden"
+	}
+	if !ruleValue.IsZero() {
+		if rule != "" {
+			return fmt.Errorf("%s%s %s and %sRuleValue %s are both set: give the rule once", field, ruleField, quote.Q(rule), field, quote.Q(ruleValue.Name))
+		}
+		if err := ruleValue.Validate(); err != nil {
+			return fmt.Errorf("%sRuleValue: %w", field, err)
+		}
+	}
+	if !src.IsZero() {
+		if mod != "" {
+			return fmt.Errorf("%sModulator %s and %sSource %s are both set: give the third factor once", field, quote.Q(mod), field, quote.Q(src.String()))
+		}
+		if err := src.Validate(); err != nil {
+			return fmt.Errorf("%sSource: %w", field, err)
+		}
 	}
 	return nil
 }
@@ -141,8 +190,8 @@ func (n *Network) checkGroupRules(r Rules) error {
 		if err := gr.Validate(); err != nil {
 			return fmt.Errorf("Rules.Groups[%s]: %w", quote.Q(k), err)
 		}
-		if n.Roles[i] == Readout && gr.Rule != "" && gr.Rule != "bp" {
-			return fmt.Errorf("Rules.Groups[%s]: %s is the readout, which learns by bp (ALGORITHM.md §3); drop Rule %s or give it \"bp\" (LR and WeightDecay may be set)", quote.Q(k), k, quote.Q(gr.Rule))
+		if rn := ruleName(gr.Rule, gr.RuleValue); n.Roles[i] == Readout && rn != "" && rn != "bp" {
+			return fmt.Errorf("Rules.Groups[%s]: %s is the readout, which learns by bp (ALGORITHM.md §3); drop Rule %s or give it \"bp\" (LR and WeightDecay may be set)", quote.Q(k), k, quote.Q(rn))
 		}
 		if gr.Rule != "" {
 			if _, err := synapse.NewRule(gr.Rule); err != nil {
@@ -170,7 +219,10 @@ func (n *Network) Build(r Rules) error {
 		return fmt.Errorf("the last layer %s must produce logits [B, classes], got %v", last.Name, last.Shape)
 	}
 	n.Logits = last
-	if r.Modulator == "" {
+	if err := checkValues("Rules.", r.Hidden, r.RuleValue, r.Modulator, r.Source); err != nil {
+		return err
+	}
+	if r.Modulator == "" && r.Source.IsZero() {
 		r.Modulator = "grad-sign"
 	}
 	if r.Decay < 0 || r.Decay >= 1 {
@@ -191,16 +243,24 @@ func (n *Network) Build(r Rules) error {
 	}
 	n.groupHyper = nil
 	for i, g := range n.Groups {
-		name, modulator := r.Hidden, r.Modulator
+		name, value := r.Hidden, r.RuleValue
+		modulator, source := r.Modulator, r.Source
 		if n.Roles[i] == Readout {
-			name = "bp"
+			name, value = "bp", synapse.RuleInfo{}
 		}
 		gr, override := r.Groups[g.Name]
 		if gr.Rule != "" {
-			name = gr.Rule
+			name, value = gr.Rule, synapse.RuleInfo{}
 		}
+		if !gr.RuleValue.IsZero() {
+			name, value = "", gr.RuleValue
+		}
+		groupMod := gr.Modulator != "" || !gr.Source.IsZero()
 		if gr.Modulator != "" {
-			modulator = gr.Modulator
+			modulator, source = gr.Modulator, neuromod.Spec{}
+		}
+		if !gr.Source.IsZero() {
+			modulator, source = "", gr.Source
 		}
 		if gr.LR != nil || gr.LRScale != nil || gr.WeightDecay != nil {
 			if n.groupHyper == nil {
@@ -217,15 +277,24 @@ func (n *Network) Build(r Rules) error {
 				h.setWD, h.wd = true, *gr.WeightDecay
 			}
 		}
-		rule, err := synapse.NewRule(name)
-		if err != nil {
-			return err
+		var rule synapse.Rule
+		if !value.IsZero() {
+			name, rule = value.Name, value.New()
+		} else {
+			var err error
+			if rule, err = synapse.NewRule(name); err != nil {
+				return err
+			}
 		}
 		if rule.Needs().RewardSTDP {
 			return fmt.Errorf("rule %s learns from spike timing and runs on spiking networks only (network.SpikingNet, ghl run spiking-mnist); group %s of this batched network has no spikes", name, g.Name)
 		}
-		if override && gr.Modulator != "" && !rule.Needs().Modulator {
-			return fmt.Errorf("Rules.Groups[%s]: rule %s reads no modulator, so Modulator %s would be ignored: drop it, or choose a rule that reads one (ghl, sign)", quote.Q(g.Name), name, quote.Q(gr.Modulator))
+		if override && groupMod && !rule.Needs().Modulator {
+			field, text := "Modulator", gr.Modulator
+			if text == "" {
+				field, text = "Source", gr.Source.String()
+			}
+			return fmt.Errorf("Rules.Groups[%s]: rule %s reads no modulator, so %s %s would be ignored: drop it, or choose a rule that reads one (ghl, sign)", quote.Q(g.Name), name, field, quote.Q(text))
 		}
 		g.Rule = rule
 		g.Decay = r.Decay
@@ -233,13 +302,9 @@ func (n *Network) Build(r Rules) error {
 		need := rule.Needs()
 		o := n.synOf[g]
 		if need.Modulator {
-			spec, err := neuromod.InSteps(modulator, r.StepMS)
+			src, err := n.newSource(modulator, source, r.StepMS, g.Weight.Value.Shape())
 			if err != nil {
-				return groupErr(override && gr.Modulator != "", g.Name, fmt.Errorf("modulator: %w", err))
-			}
-			src, err := neuromod.New(n.B, spec, g.Weight.Value.Shape())
-			if err != nil {
-				return groupErr(override && gr.Modulator != "", g.Name, err)
+				return groupErr(override && groupMod, g.Name, err)
 			}
 			if b := neuromod.DelayBytesOf(src); b > math.MaxInt64-delayBytes {
 				delayBytes = math.MaxInt64
@@ -277,6 +342,27 @@ func (n *Network) Build(r Rules) error {
 	}
 	n.built = true
 	return nil
+}
+
+// newSource makes one group's modulator source from a Spec value when one
+// is given, else from the spec string (delays in ms converted by stepMS).
+func (n *Network) newSource(spec string, value neuromod.Spec, stepMS float64, w backends.Shape) (neuromod.Source, error) {
+	if !value.IsZero() {
+		return value.New(n.B, w)
+	}
+	steps, err := neuromod.InSteps(spec, stepMS)
+	if err != nil {
+		return nil, fmt.Errorf("modulator: %w", err)
+	}
+	return neuromod.New(n.B, steps, w)
+}
+
+// ruleName is the name of a rule given as a string or a value.
+func ruleName(name string, value synapse.RuleInfo) string {
+	if !value.IsZero() {
+		return value.Name
+	}
+	return name
 }
 
 // groupErr names the Rules.Groups entry an error came from, when it did.
