@@ -135,31 +135,30 @@ func distalBudget(budget string) DistalConfig {
 	return c
 }
 
-func init() {
-	RegisterSpec(&Spec{
-		Name: "distal-reward", Version: 1,
-		Title:  "Distal reward — dopamine-modulated STDP reinforces one chosen synapse (Izhikevich 2007)",
-		Metric: "rewarded weight at the end (mV)",
-		Budgets: map[string]string{
-			"smoke": "1000 Izhikevich neurons, 20 s simulated (seconds of wall time)",
-			"cpu":   "1000 Izhikevich neurons, 1 h simulated (a few minutes per seed)",
-			"full":  "1000 Izhikevich neurons, 5 h simulated",
-		},
-		Cells: func(budget string) ([]CellSpec, error) {
-			if err := checkBudget(budget); err != nil {
-				return nil, err
-			}
-			c := distalBudget(budget)
-			return []CellSpec{{Row: "distal reward", Column: "da-stdp", Sim: &c}}, nil
-		},
-		Notes: []string{
-			"Model: network.NewDistalReward — 800 RS + 200 FS Izhikevich neurons, 100 distinct targets per neuron, excitatory delays 1–20 ms, weights 1 mV (max 4), inhibitory −1 mV / 1 ms, thalamic noise 13·(U − 0.5), dt 1 ms with two 0.5 ms half-steps for v.",
-			"Plasticity: nearest-spike STDP (+0.1 / −0.15, τ± 20 ms) into an eligibility c (τ_c 1 s); w ← clip(w + c·d) every 10 ms with the tonic dopamine 0.002 µM included (daspnet's (0.002 + DA)·sd).",
-			"Reward: each time n2 fires less than 10 ms after n1, 0.5 µM of dopamine (τ_d 200 ms) is released 1–3 s later. n1 = neuron 0, the chosen synapse its shortest-delay synapse, starting at 0 mV.",
-			"rank: 1 + the number of the 80 000 excitatory synapses strictly stronger than the rewarded one (ties at the 4 mV bound share rank 1; 'ties' counts them). first 4 mV: the simulated time the rewarded synapse first reached the bound (— = never).",
-			"full = 5 h of simulated time; Izhikevich's daspnet.m, which states it reproduces Fig. 1, runs T = 3600 s.",
-		},
-	})
+// distalReward is Izhikevich's distal-reward experiment (distal-reward).
+var distalReward = &Spec{
+	Name: "distal-reward", Version: 1,
+	Title:  "Distal reward — dopamine-modulated STDP reinforces one chosen synapse (Izhikevich 2007)",
+	Metric: "rewarded weight at the end (mV)",
+	Budgets: map[string]string{
+		"smoke": "1000 Izhikevich neurons, 20 s simulated (seconds of wall time)",
+		"cpu":   "1000 Izhikevich neurons, 1 h simulated (a few minutes per seed)",
+		"full":  "1000 Izhikevich neurons, 5 h simulated",
+	},
+	Cells: func(budget string) ([]CellSpec, error) {
+		if err := checkBudget(budget); err != nil {
+			return nil, err
+		}
+		c := distalBudget(budget)
+		return []CellSpec{{Row: "distal reward", Column: "da-stdp", Sim: &c}}, nil
+	},
+	Notes: []string{
+		"Model: network.NewDistalReward — 800 RS + 200 FS Izhikevich neurons, 100 distinct targets per neuron, excitatory delays 1–20 ms, weights 1 mV (max 4), inhibitory −1 mV / 1 ms, thalamic noise 13·(U − 0.5), dt 1 ms with two 0.5 ms half-steps for v.",
+		"Plasticity: nearest-spike STDP (+0.1 / −0.15, τ± 20 ms) into an eligibility c (τ_c 1 s); w ← clip(w + c·d) every 10 ms with the tonic dopamine 0.002 µM included (daspnet's (0.002 + DA)·sd).",
+		"Reward: each time n2 fires less than 10 ms after n1, 0.5 µM of dopamine (τ_d 200 ms) is released 1–3 s later. n1 = neuron 0, the chosen synapse its shortest-delay synapse, starting at 0 mV.",
+		"rank: 1 + the number of the 80 000 excitatory synapses strictly stronger than the rewarded one (ties at the 4 mV bound share rank 1; 'ties' counts them). first 4 mV: the simulated time the rewarded synapse first reached the bound (— = never).",
+		"full = 5 h of simulated time; Izhikevich's daspnet.m, which states it reproduces Fig. 1, runs T = 3600 s.",
+	},
 }
 
 // DistalOptions control how a distal-reward run is carried out.

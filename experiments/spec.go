@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"ghlsim/internal/quote"
@@ -67,34 +66,28 @@ func (c CellSpec) ID() string {
 	return clean(c.Row) + "__" + clean(c.Column)
 }
 
-var specs = map[string]*Spec{}
-
-// RegisterSpec adds an experiment spec; it panics on a duplicate name.
+// RegisterSpec adds an experiment spec of a program's own, so that Lookup
+// (and so ghl run and PrepareSweep) finds it after builtinSpecs; it panics
+// on a nil spec or an empty or taken name. It is safe to call from several
+// goroutines.
 func RegisterSpec(s *Spec) {
-	if _, dup := specs[s.Name]; dup {
-		panic("experiments: spec registered twice: " + s.Name)
+	if s == nil {
+		panic("experiments: RegisterSpec(nil)")
 	}
-	specs[s.Name] = s
+	specs.Add(s)
 }
 
 // Lookup returns the named spec.
 func Lookup(name string) (*Spec, error) {
-	s, ok := specs[name]
+	s, ok := specs.Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("unknown experiment %s (known: %s)", quote.Q(name), strings.Join(SpecNames(), ", "))
 	}
 	return s, nil
 }
 
-// SpecNames lists the registered experiments.
-func SpecNames() []string {
-	out := make([]string, 0, len(specs))
-	for n := range specs {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+// SpecNames lists the known experiments in sorted order.
+func SpecNames() []string { return specs.Names() }
 
 // Budgets lists the budget names every spec understands.
 var Budgets = []string{"smoke", "cpu", "full"}

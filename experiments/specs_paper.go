@@ -68,65 +68,66 @@ func budgetConfig(budget string, a paperArch, rule string) TrainConfig {
 	return c
 }
 
-func init() {
-	RegisterSpec(&Spec{
-		Name: "table5", Version: 1,
-		Title:  "Table 5 — ablation: GHL vs global sign only (CIFAR-10)",
-		Metric: "test accuracy (%)",
-		Budgets: map[string]string{
-			"smoke": "synthetic data, tiny width, one short epoch (seconds)",
-			"cpu":   "CIFAR-10 copy, width 0.25 (ResNet-20 width 1), 5k train / 1k test images, 4 epochs",
-			"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
-		},
-		Cells: func(budget string) ([]CellSpec, error) {
-			if err := checkBudget(budget); err != nil {
-				return nil, err
-			}
-			var out []CellSpec
-			pap := map[string][2]float64{"DeepHebb": {86.41, 81.01}, "FastHebb": {83.96, 73.39}, "ResNet-20": {86.72, 63.22}}
-			for _, a := range []paperArch{deepHebbRow, fastHebbRow, resnet20Row} {
-				out = append(out,
-					CellSpec{Row: a.row, Column: "GHL", Config: budgetConfig(budget, a, "ghl"), Paper: paper(pap[a.row][0])},
-					CellSpec{Row: a.row, Column: "Sign", Config: budgetConfig(budget, a, "sign"), Paper: paper(pap[a.row][1])})
-			}
-			return out, nil
-		},
-		Notes: []string{
-			"Sign replaces the local magnitude |Ĥ| by 1: W ← W − η(sign(∂L/∂W) + λW), same learning rates as GHL.",
-			"The paper does not publish ResNet settings; ResNet-20 uses hidden lr 1e-2, wd 5e-4, classifier lr 1e-2.",
-			"Reduced budgets end their cosine schedule; orderings can differ from the paper's 100-epoch results — see the learning curves.",
-		},
-	})
-	RegisterSpec(&Spec{
-		Name: "table1", Version: 1,
-		Title:  "Table 1 — Hebbian baselines vs GHL vs BP (CIFAR-10)",
-		Metric: "test accuracy (%)",
-		Budgets: map[string]string{
-			"smoke": "synthetic data, tiny width, one short epoch (seconds)",
-			"cpu":   "CIFAR-10 copy, width 0.25, 5k train / 1k test images, 4 epochs (Hebbian baselines: 1 unsupervised epoch + 4 readout epochs)",
-			"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
-		},
-		Cells: func(budget string) ([]CellSpec, error) {
-			if err := checkBudget(budget); err != nil {
-				return nil, err
-			}
-			d := func(rule string) TrainConfig { return budgetConfig(budget, deepHebbRow, rule) }
-			f := func(rule string) TrainConfig { return budgetConfig(budget, fastHebbRow, rule) }
-			out := []CellSpec{
-				{Row: "DeepHebb", Column: "Hebbian baseline", Config: d("softhebb"), Paper: paper(80.36)},
-				{Row: "DeepHebb", Column: "GHL", Config: d("ghl"), Paper: paper(86.41)},
-				{Row: "DeepHebb", Column: "BP", Config: d("bp"), Paper: paper(86.98)},
-			}
+// table5 is Table 5: GHL against the global sign alone.
+var table5 = &Spec{
+	Name: "table5", Version: 1,
+	Title:  "Table 5 — ablation: GHL vs global sign only (CIFAR-10)",
+	Metric: "test accuracy (%)",
+	Budgets: map[string]string{
+		"smoke": "synthetic data, tiny width, one short epoch (seconds)",
+		"cpu":   "CIFAR-10 copy, width 0.25 (ResNet-20 width 1), 5k train / 1k test images, 4 epochs",
+		"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
+	},
+	Cells: func(budget string) ([]CellSpec, error) {
+		if err := checkBudget(budget); err != nil {
+			return nil, err
+		}
+		var out []CellSpec
+		pap := map[string][2]float64{"DeepHebb": {86.41, 81.01}, "FastHebb": {83.96, 73.39}, "ResNet-20": {86.72, 63.22}}
+		for _, a := range []paperArch{deepHebbRow, fastHebbRow, resnet20Row} {
 			out = append(out,
-				CellSpec{Row: "FastHebb", Column: "Hebbian baseline", Config: f("hpca-fh"), Paper: paper(67.73)},
-				CellSpec{Row: "FastHebb", Column: "GHL", Config: f("ghl"), Paper: paper(83.96)},
-				CellSpec{Row: "FastHebb", Column: "BP", Config: f("bp"), Paper: paper(84.71)},
-				CellSpec{Row: "FastHebb (SWTA-FH)", Column: "Hebbian baseline", Config: f("swta-fh"), Paper: paper(55.23)})
-			return out, nil
-		},
-		Notes: []string{
-			"DeepHebb's Hebbian baseline is SoftHebb (unsupervised phase, then a frozen-feature readout trained by Adam).",
-			"BP uses SGD with momentum 0.9, lr 1e-2, wd 5e-4, cosine schedule.",
-		},
-	})
+				CellSpec{Row: a.row, Column: "GHL", Config: budgetConfig(budget, a, "ghl"), Paper: paper(pap[a.row][0])},
+				CellSpec{Row: a.row, Column: "Sign", Config: budgetConfig(budget, a, "sign"), Paper: paper(pap[a.row][1])})
+		}
+		return out, nil
+	},
+	Notes: []string{
+		"Sign replaces the local magnitude |Ĥ| by 1: W ← W − η(sign(∂L/∂W) + λW), same learning rates as GHL.",
+		"The paper does not publish ResNet settings; ResNet-20 uses hidden lr 1e-2, wd 5e-4, classifier lr 1e-2.",
+		"Reduced budgets end their cosine schedule; orderings can differ from the paper's 100-epoch results — see the learning curves.",
+	},
+}
+
+// table1 is Table 1: Hebbian baselines, GHL and BP.
+var table1 = &Spec{
+	Name: "table1", Version: 1,
+	Title:  "Table 1 — Hebbian baselines vs GHL vs BP (CIFAR-10)",
+	Metric: "test accuracy (%)",
+	Budgets: map[string]string{
+		"smoke": "synthetic data, tiny width, one short epoch (seconds)",
+		"cpu":   "CIFAR-10 copy, width 0.25, 5k train / 1k test images, 4 epochs (Hebbian baselines: 1 unsupervised epoch + 4 readout epochs)",
+		"full":  "CIFAR-10 copy, width 1, 100 epochs, batch 64 (the paper)",
+	},
+	Cells: func(budget string) ([]CellSpec, error) {
+		if err := checkBudget(budget); err != nil {
+			return nil, err
+		}
+		d := func(rule string) TrainConfig { return budgetConfig(budget, deepHebbRow, rule) }
+		f := func(rule string) TrainConfig { return budgetConfig(budget, fastHebbRow, rule) }
+		out := []CellSpec{
+			{Row: "DeepHebb", Column: "Hebbian baseline", Config: d("softhebb"), Paper: paper(80.36)},
+			{Row: "DeepHebb", Column: "GHL", Config: d("ghl"), Paper: paper(86.41)},
+			{Row: "DeepHebb", Column: "BP", Config: d("bp"), Paper: paper(86.98)},
+		}
+		out = append(out,
+			CellSpec{Row: "FastHebb", Column: "Hebbian baseline", Config: f("hpca-fh"), Paper: paper(67.73)},
+			CellSpec{Row: "FastHebb", Column: "GHL", Config: f("ghl"), Paper: paper(83.96)},
+			CellSpec{Row: "FastHebb", Column: "BP", Config: f("bp"), Paper: paper(84.71)},
+			CellSpec{Row: "FastHebb (SWTA-FH)", Column: "Hebbian baseline", Config: f("swta-fh"), Paper: paper(55.23)})
+		return out, nil
+	},
+	Notes: []string{
+		"DeepHebb's Hebbian baseline is SoftHebb (unsupervised phase, then a frozen-feature readout trained by Adam).",
+		"BP uses SGD with momentum 0.9, lr 1e-2, wd 5e-4, cosine schedule.",
+	},
 }

@@ -74,85 +74,86 @@ func polarityTimeBase(budget string) SpikingConfig {
 	return c
 }
 
-func init() {
-	RegisterSpec(&Spec{
-		Name: "spiking-mnist", Version: 1,
-		Title:  "GHL in time — a spiking convolutional network learning MNIST, against Sign only, Hebbian only, BPTT and R-STDP",
-		Metric: "test accuracy (%)",
-		Budgets: map[string]string{
-			"smoke": "synthetic 28×28 images, 64 training images, T = 4 (seconds)",
-			"cpu":   "MNIST, 30 000 training images × 2 epochs, 10 000 test images, T = 8 (≈ 15 min per cell on 2 cores)",
-			"full":  "MNIST, 60 000 × 20 epochs, T = 16",
-		},
-		Cells: func(budget string) ([]CellSpec, error) {
-			if err := checkBudget(budget); err != nil {
-				return nil, err
+// spikingMNIST is GHL in time on a spiking convolutional network (spiking-mnist).
+var spikingMNIST = &Spec{
+	Name: "spiking-mnist", Version: 1,
+	Title:  "GHL in time — a spiking convolutional network learning MNIST, against Sign only, Hebbian only, BPTT and R-STDP",
+	Metric: "test accuracy (%)",
+	Budgets: map[string]string{
+		"smoke": "synthetic 28×28 images, 64 training images, T = 4 (seconds)",
+		"cpu":   "MNIST, 30 000 training images × 2 epochs, 10 000 test images, T = 8 (≈ 15 min per cell on 2 cores)",
+		"full":  "MNIST, 60 000 × 20 epochs, T = 16",
+	},
+	Cells: func(budget string) ([]CellSpec, error) {
+		if err := checkBudget(budget); err != nil {
+			return nil, err
+		}
+		var cells []CellSpec
+		for _, col := range spikingColumns {
+			c := spikingBase(budget)
+			c.Rule, c.HiddenLR, c.Label = col.rule, col.lr, col.name
+			if col.adam {
+				c.HiddenOptimizer = "adam"
 			}
-			var cells []CellSpec
-			for _, col := range spikingColumns {
-				c := spikingBase(budget)
-				c.Rule, c.HiddenLR, c.Label = col.rule, col.lr, col.name
-				if col.adam {
-					c.HiddenOptimizer = "adam"
-				}
-				cells = append(cells, CellSpec{Row: "spiking MNIST", Column: col.name, Spiking: &c})
-			}
-			return cells, nil
-		},
-		Notes: []string{
-			"Network: network.SpikingNet — conv 5×5 (16) → LIF → avg-pool 2 → conv 5×5 (32) → LIF → avg-pool 2 → linear readout of the mean pooled spike count; LIF τ_m 10 ms, θ 1, soft reset, dt 1 ms; rate-coded input (intensity × 0.8 spikes per step).",
-			"GHL in time: Δw = −η(|Ê|⊙sign(∂L/∂W) + λw), E the Oja-SWTA term integrated over the presentation from presynaptic traces (τ_pre 5 ms) and membrane drives, decaying with τ_e 100 ms; ∂L/∂W from BPTT with a boxcar surrogate (half-width 0.5).",
-			"Sign only: the same sign without |Ê|. Hebbian only: Ê without the sign. BPTT: the surrogate gradient itself, Adam 1e-3. R-STDP: reward-signed STDP of the presentation's spikes (Mozafari et al. 2019), rewards balanced by the batch's hit and miss shares.",
-			"The readout learns by backprop (SGD, momentum 0.9, lr 0.05) in every column; hidden and readout rates anneal by a cosine over the run; batch 32, the last partial batch dropped.",
-		},
-	})
-	RegisterSpec(&Spec{
-		Name: "polarity-time", Version: 1,
-		Title:  "Polarity in time — modulator latency against the eligibility's time constant, flipped and coarser signs, on spiking MNIST",
-		Metric: "test accuracy (%)",
-		Budgets: map[string]string{
-			"smoke": "synthetic 28×28 images, 32 presentations of one image, latencies up to 50 ms (seconds per cell)",
-			"cpu":   "MNIST, 4 000 training images × 1 epoch in batches of 8 (500 presentations of 10 ms), 2 000 test images (about a minute per cell)",
-			"full":  "MNIST, 30 000 × 2 epochs, 10 000 test images",
-		},
-		Cells: func(budget string) ([]CellSpec, error) {
-			if err := checkBudget(budget); err != nil {
-				return nil, err
-			}
-			var cells []CellSpec
-			add := func(row, col, param string, v float64, c SpikingConfig) {
-				c.Label = row
-				cells = append(cells, CellSpec{Row: row, Column: col, Param: param, Value: v, Spiking: &c})
-			}
-			base := func() SpikingConfig { return polarityTimeBase(budget) }
-			lats := []float64{0, 10, 50, 200, 1000}
-			if budget == "smoke" {
-				lats = lats[:3]
-			}
-			for _, lat := range lats {
-				for _, tau := range []float64{10, 100, 1000} {
-					c := base()
-					c.Net.LatencyMS, c.Net.TauEMS = lat, tau
-					add(fmt.Sprintf("latency %g ms", lat), fmt.Sprintf("τ_e %g ms", tau), "latency (ms)", lat, c)
-				}
-			}
-			for _, p := range []float64{0, 0.1, 0.3, 0.5} {
+			cells = append(cells, CellSpec{Row: "spiking MNIST", Column: col.name, Spiking: &c})
+		}
+		return cells, nil
+	},
+	Notes: []string{
+		"Network: network.SpikingNet — conv 5×5 (16) → LIF → avg-pool 2 → conv 5×5 (32) → LIF → avg-pool 2 → linear readout of the mean pooled spike count; LIF τ_m 10 ms, θ 1, soft reset, dt 1 ms; rate-coded input (intensity × 0.8 spikes per step).",
+		"GHL in time: Δw = −η(|Ê|⊙sign(∂L/∂W) + λw), E the Oja-SWTA term integrated over the presentation from presynaptic traces (τ_pre 5 ms) and membrane drives, decaying with τ_e 100 ms; ∂L/∂W from BPTT with a boxcar surrogate (half-width 0.5).",
+		"Sign only: the same sign without |Ê|. Hebbian only: Ê without the sign. BPTT: the surrogate gradient itself, Adam 1e-3. R-STDP: reward-signed STDP of the presentation's spikes (Mozafari et al. 2019), rewards balanced by the batch's hit and miss shares.",
+		"The readout learns by backprop (SGD, momentum 0.9, lr 0.05) in every column; hidden and readout rates anneal by a cosine over the run; batch 32, the last partial batch dropped.",
+	},
+}
+
+// polarityTime is the polarity ablation in time (polarity-time).
+var polarityTime = &Spec{
+	Name: "polarity-time", Version: 1,
+	Title:  "Polarity in time — modulator latency against the eligibility's time constant, flipped and coarser signs, on spiking MNIST",
+	Metric: "test accuracy (%)",
+	Budgets: map[string]string{
+		"smoke": "synthetic 28×28 images, 32 presentations of one image, latencies up to 50 ms (seconds per cell)",
+		"cpu":   "MNIST, 4 000 training images × 1 epoch in batches of 8 (500 presentations of 10 ms), 2 000 test images (about a minute per cell)",
+		"full":  "MNIST, 30 000 × 2 epochs, 10 000 test images",
+	},
+	Cells: func(budget string) ([]CellSpec, error) {
+		if err := checkBudget(budget); err != nil {
+			return nil, err
+		}
+		var cells []CellSpec
+		add := func(row, col, param string, v float64, c SpikingConfig) {
+			c.Label = row
+			cells = append(cells, CellSpec{Row: row, Column: col, Param: param, Value: v, Spiking: &c})
+		}
+		base := func() SpikingConfig { return polarityTimeBase(budget) }
+		lats := []float64{0, 10, 50, 200, 1000}
+		if budget == "smoke" {
+			lats = lats[:3]
+		}
+		for _, lat := range lats {
+			for _, tau := range []float64{10, 100, 1000} {
 				c := base()
-				c.Modulator = fmt.Sprintf("flip:%g+grad-sign", p)
-				add(fmt.Sprintf("flip p=%g", p), "τ_e 100 ms", "flip probability", p, c)
+				c.Net.LatencyMS, c.Net.TauEMS = lat, tau
+				add(fmt.Sprintf("latency %g ms", lat), fmt.Sprintf("τ_e %g ms", tau), "latency (ms)", lat, c)
 			}
-			for _, g := range []string{"synapse", "neuron", "layer", "global"} {
-				c := base()
-				c.Modulator = "grad-sign@" + g
-				add("grad-sign@"+g, "τ_e 100 ms", "", 0, c)
-			}
-			return cells, nil
-		},
-		Notes: []string{
-			"Every cell is GHL in time on network.SpikingNet (see spiking-mnist) with T = 10 steps of 1 ms, so one presentation is 10 ms and every latency is a whole number of presentations.",
-			"latency: the sign computed at the end of a presentation reaches the synapses that many ms later, where it meets the eligibility as it is then; the eligibility is kept across presentations (decaying with τ_e), so a late sign acts on the Hebbian history of the last ≈ τ_e ms.",
-			"flip p: each synapse's sign is inverted with probability p; grad-sign@G: one sign per post-neuron, per layer or for the whole network (the sign of the summed gradient).",
-			"cpu: a reduced image count (4 000 training images, one epoch in batches of 8 — 500 presentations, 5 s of simulated time —, 2 000 test images); full: 30 000 × 2 epochs, 10 000 test images. A latency of L ms leaves the first L/10 presentations without a modulator.",
-		},
-	})
+		}
+		for _, p := range []float64{0, 0.1, 0.3, 0.5} {
+			c := base()
+			c.Modulator = fmt.Sprintf("flip:%g+grad-sign", p)
+			add(fmt.Sprintf("flip p=%g", p), "τ_e 100 ms", "flip probability", p, c)
+		}
+		for _, g := range []string{"synapse", "neuron", "layer", "global"} {
+			c := base()
+			c.Modulator = "grad-sign@" + g
+			add("grad-sign@"+g, "τ_e 100 ms", "", 0, c)
+		}
+		return cells, nil
+	},
+	Notes: []string{
+		"Every cell is GHL in time on network.SpikingNet (see spiking-mnist) with T = 10 steps of 1 ms, so one presentation is 10 ms and every latency is a whole number of presentations.",
+		"latency: the sign computed at the end of a presentation reaches the synapses that many ms later, where it meets the eligibility as it is then; the eligibility is kept across presentations (decaying with τ_e), so a late sign acts on the Hebbian history of the last ≈ τ_e ms.",
+		"flip p: each synapse's sign is inverted with probability p; grad-sign@G: one sign per post-neuron, per layer or for the whole network (the sign of the summed gradient).",
+		"cpu: a reduced image count (4 000 training images, one epoch in batches of 8 — 500 presentations, 5 s of simulated time —, 2 000 test images); full: 30 000 × 2 epochs, 10 000 test images. A latency of L ms leaves the first L/10 presentations without a modulator.",
+	},
 }
