@@ -57,36 +57,8 @@ func normFor(name string, s *datasets.Set) (mean, std []float32) {
 	return datasets.NormStats(s)
 }
 
-// evaluate runs the network in eval mode over a whole set and returns mean
-// loss and accuracy (a fraction).
+// evaluate runs the run's network in eval mode over a whole set and
+// returns mean loss and accuracy (a fraction); −1, −1 for no set.
 func evaluate(r *trainer, s *datasets.Set) (loss, acc float64, err error) {
-	if s == nil || s.Len() == 0 {
-		return -1, -1, nil
-	}
-	l, err := datasets.NewLoader(s, datasets.LoaderConfig{Batch: r.net.Batch, Mean: r.data.mean, Std: r.data.std})
-	if err != nil {
-		return 0, 0, err
-	}
-	defer l.Close()
-	l.Start(0, 0)
-	feat := r.net.InPop.Features()
-	x := make([]float32, r.net.Batch*feat)
-	y := make([]int32, r.net.Batch)
-	var sum float64
-	var correct int
-	for {
-		bt, ok := l.Next()
-		if !ok {
-			break
-		}
-		copy(x, bt.X[:bt.N*feat])
-		clear(x[bt.N*feat:])
-		copy(y, bt.Y[:bt.N])
-		clear(y[bt.N:])
-		ls, c := r.net.Evaluate(x, y, bt.N)
-		sum += ls
-		correct += c
-	}
-	n := float64(s.Len())
-	return sum / n, float64(correct) / n, nil
+	return evalSet(r.net, s, r.data.mean, r.data.std)
 }
