@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"ghlsim/internal/registry"
+	"ghlsim/internal/noinit"
 )
 
 // TestBuiltinSpecsListedOnce: builtinSpecs names every experiment once,
@@ -52,7 +52,7 @@ func TestRegisterSpecRefuses(t *testing.T) {
 // TestNoInitFuncs: the package fills nothing at init time (its specs are
 // the builtinSpecs list).
 func TestNoInitFuncs(t *testing.T) {
-	got, err := registry.InitFuncs(".")
+	got, err := noinit.Funcs(".")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"ghlsim/internal/registry"
+	"ghlsim/internal/noinit"
 )
 
 // TestBuiltinArchsListedOnce: builtinArchs names each architecture once,
@@ -51,7 +51,7 @@ func TestRegisterArchExtends(t *testing.T) {
 // TestNoInitFuncs: the package fills nothing at init time (its
 // architectures are the builtinArchs literal).
 func TestNoInitFuncs(t *testing.T) {
-	got, err := registry.InitFuncs(".")
+	got, err := noinit.Funcs(".")
 	if err != nil {
 		t.Fatal(err)
 	}

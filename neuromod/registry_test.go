@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"ghlsim/backends"
-	"ghlsim/internal/registry"
+	"ghlsim/internal/noinit"
 )
 
 // TestBuiltinSourcesListedOnce: builtinSources names each family of the
@@ -56,7 +56,7 @@ func TestRegisterExtends(t *testing.T) {
 // TestNoInitFuncs: the package fills nothing at init time (its families
 // are the builtinSources literal).
 func TestNoInitFuncs(t *testing.T) {
-	got, err := registry.InitFuncs(".")
+	got, err := noinit.Funcs(".")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"ghlsim/internal/registry"
+	"ghlsim/internal/noinit"
 )
 
 // TestBuiltinRulesListedOnce: every rule type of the package is listed
@@ -93,7 +93,7 @@ func TestRegisterAddsAfterBuiltins(t *testing.T) {
 // TestNoInitFuncs: the package fills nothing at init time (its rules are
 // the builtinRules literal).
 func TestNoInitFuncs(t *testing.T) {
-	got, err := registry.InitFuncs(".")
+	got, err := noinit.Funcs(".")
 	if err != nil {
 		t.Fatal(err)
 	}

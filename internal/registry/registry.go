@@ -9,13 +9,8 @@ package registry
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -101,32 +96,4 @@ func (l *List[T]) Names() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// InitFuncs lists, as "file:line", every func init() declared in the
-// non-test .go files of the directory dir: the registries' tests check
-// that their packages fill nothing at init time.
-func InitFuncs(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range file.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "init" {
-				p := fset.Position(fn.Pos())
-				out = append(out, fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line))
-			}
-		}
-	}
-	return out, nil
 }
