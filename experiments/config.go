@@ -139,74 +139,58 @@ func val(p *float64) float64 {
 
 // RuleDefaults fills learning rates, weight decay and momentum that are
 // unset (nil), and optimiser, schedule and Hebbian settings that are zero,
-// with the defaults of the rule (an explicit 0 stays 0):
+// with the defaults the rule declares in its synapse registry entry
+// (synapse.RuleInfo.Defaults; an explicit 0 stays 0). The schedule
+// "cosine", which Defaults writes, counts as unset too, so a rule whose
+// default is another (softhebb: "steps") keeps it. Today's values:
 //
-//	ghl, sign, hebb  hidden lr 1e-2, wd 5e-2, readout lr 5e-3, plain SGD, cosine (the paper's DeepHebb settings)
-//	bp               lr 1e-2 for all layers, SGD momentum 0.9, wd 5e-4, cosine (standard backprop)
-//	softhebb         1 unsupervised epoch at batch 10 with per-layer lr 0.08/0.005/0.01,
-//	                 then the readout by Adam lr 1e-3, halved at 20/35/…/90 %
+//	ghl, sign, hebb, rstdp  hidden lr 1e-2, wd 5e-2, readout lr 5e-3, plain SGD, cosine (the paper's DeepHebb settings)
+//	bp                      lr 1e-2 for all layers, SGD momentum 0.9, wd 5e-4, cosine (standard backprop)
+//	softhebb                1 unsupervised epoch at batch 10 with per-layer lr 0.08/0.005/0.01,
+//	                        then the readout by Adam lr 1e-3, halved at 20/35/…/90 %
+//	swta-fh, hpca-fh        20 unsupervised epochs at batch 64 with lr 0.01, then the readout by
+//	                        SGD lr 1e-2, momentum 0.9, cosine (FastHebb's protocol, ALGORITHM.md §4)
+//
+// A rule the registry does not know (Validate then refuses it), or one
+// registered without defaults (synapse.Register), takes ghl's.
 func (c *TrainConfig) RuleDefaults() {
+	d := ruleDefaults(c.Rule)
 	set := func(p **float64, v float64) {
 		if *p == nil {
 			*p = &v
 		}
 	}
-	switch c.Rule {
-	case "bp":
-		set(&c.HiddenLR, 1e-2)
-		set(&c.HiddenWD, 5e-4)
-		set(&c.ReadoutLR, 1e-2)
-		set(&c.Momentum, 0.9)
-	case "swta-fh", "hpca-fh":
-		// FastHebb protocol (ALGORITHM.md §4): 20 unsupervised epochs, then an
-		// SGD classifier on frozen features. The reference's Hebbian learning
-		// rate and classifier settings are not published in ALGORITHM.md; ours
-		// are documented in the README.
-		if c.HebbianEpochs == 0 {
-			c.HebbianEpochs = 20
-		}
-		if c.HebbianBatch == 0 {
-			c.HebbianBatch = 64
-		}
-		if len(c.HebbianLRs) == 0 {
-			c.HebbianLRs = []float64{0.01}
-		}
-		set(&c.ReadoutLR, 1e-2)
-		set(&c.Momentum, 0.9)
-	case "softhebb":
-		if c.HebbianEpochs == 0 {
-			c.HebbianEpochs = 1
-		}
-		if c.HebbianBatch == 0 {
-			c.HebbianBatch = 10
-		}
-		if len(c.HebbianLRs) == 0 {
-			c.HebbianLRs = []float64{0.08, 0.005, 0.01}
-		}
-		set(&c.ReadoutLR, 1e-3)
-		if c.Optimizer == "" {
-			c.Optimizer = "adam"
-		}
-		if c.Schedule == "" || c.Schedule == "cosine" {
-			c.Schedule = "steps"
-		}
-	default:
-		set(&c.HiddenLR, 1e-2)
-		set(&c.HiddenWD, 5e-2)
-		set(&c.ReadoutLR, 5e-3)
+	set(&c.HiddenLR, d.HiddenLR)
+	set(&c.HiddenWD, d.HiddenWD)
+	set(&c.ReadoutLR, d.ReadoutLR)
+	set(&c.Momentum, d.Momentum)
+	if c.HebbianEpochs == 0 {
+		c.HebbianEpochs = d.HebbianEpochs
 	}
-	set(&c.HiddenLR, 0) // rules without a hidden learning rate (the FastHebb readouts)
-	set(&c.HiddenWD, 0)
-	set(&c.Momentum, 0)
+	if c.HebbianBatch == 0 {
+		c.HebbianBatch = d.HebbianBatch
+	}
+	if len(c.HebbianLRs) == 0 && len(d.HebbianLRs) > 0 {
+		c.HebbianLRs = d.HebbianLRs // a copy: ruleDefaults returns the registry's clone
+	}
 	if c.Optimizer == "" {
-		c.Optimizer = "sgd"
+		c.Optimizer = d.Optimizer
 	}
-	if c.Schedule == "" {
-		c.Schedule = "cosine"
+	if c.Schedule == "" || c.Schedule == "cosine" {
+		c.Schedule = d.Schedule
 	}
 	if c.Modulator == "" {
 		c.Modulator = "grad-sign"
 	}
+}
+
+// ruleDefaults is the named rule's declared defaults, or ghl's for a rule
+// the registry does not know.
+func ruleDefaults(rule string) synapse.RuleDefaults {
+	if r, ok := synapse.LookupRule(rule); ok && r.Defaults.Optimizer != "" {
+		return r.Defaults
+	}
+	return synapse.GHL().Defaults
 }
 
 // Validate checks every field and names the fix for a bad one.
@@ -412,13 +396,11 @@ func LoadConfig(path string, base TrainConfig) (TrainConfig, error) {
 
 // Unsupervised reports whether a rule's hidden layers learn in an
 // unsupervised phase followed by a readout on frozen features (softhebb,
-// swta-fh, hpca-fh) rather than alongside the classifier.
+// swta-fh, hpca-fh) rather than alongside the classifier: what the rule
+// declares (synapse.RuleInfo.Unsupervised).
 func Unsupervised(rule string) bool {
-	switch rule {
-	case "softhebb", "swta-fh", "hpca-fh":
-		return true
-	}
-	return false
+	r, ok := synapse.LookupRule(rule)
+	return ok && r.Unsupervised
 }
 
 func contains(xs []string, x string) bool {
