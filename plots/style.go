@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"strings"
 
+	"ghlsim/synapse"
+
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 )
@@ -83,17 +85,21 @@ var OkabeIto = [8]color.RGBA{
 	{0xCC, 0x79, 0xA7, 0xff},
 }
 
-// ruleColors fixes the colour of every known rule so a rule looks the same
-// in every figure of every report.
-var ruleColors = map[string]color.RGBA{
-	"ghl":      OkabeIto[6], // vermillion
-	"bp":       OkabeIto[5], // blue
-	"sign":     OkabeIto[2], // sky blue
-	"hebb":     OkabeIto[7], // reddish purple
-	"softhebb": OkabeIto[3], // bluish green
-	"swta-fh":  OkabeIto[1], // orange
-	"hpca-fh":  OkabeIto[0], // black
-}
+// ruleColors fixes the colour of every rule that declares one in its
+// synapse registry entry (synapse.RuleInfo.Color: ghl vermillion, bp blue,
+// sign sky blue, hebb reddish purple, softhebb bluish green, swta-fh
+// orange, hpca-fh black — all Okabe–Ito), so a rule looks the same in every
+// figure of every report. The colours live with the rules; this map only
+// indexes them by name.
+var ruleColors = func() map[string]color.RGBA {
+	m := map[string]color.RGBA{}
+	for _, r := range synapse.Rules() {
+		if r.Color.A != 0 {
+			m[r.Name] = r.Color
+		}
+	}
+	return m
+}()
 
 // fallbackColors is Paul Tol's muted palette (also colour-blind safe),
 // used for names outside ruleColors.
@@ -110,10 +116,10 @@ var fallbackColors = []color.RGBA{
 }
 
 // RuleColor returns the colour of a plasticity rule. Names are matched
-// case-insensitively ("GHL" and "ghl" are the same rule); a name outside the
-// fixed map (ghl, bp, sign, hebb, softhebb, swta-fh, hpca-fh) gets a colour
-// from a second colour-blind-safe palette chosen by a hash of the name, so
-// it too is the same in every figure.
+// case-insensitively ("GHL" and "ghl" are the same rule); a name without a
+// declared colour (a rule that declares none, such as rstdp, or any other
+// name) gets a colour from a second colour-blind-safe palette chosen by a
+// hash of the name, so it too is the same in every figure.
 func RuleColor(rule string) color.RGBA {
 	key := strings.ToLower(strings.TrimSpace(rule))
 	if c, ok := ruleColors[key]; ok {
