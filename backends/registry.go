@@ -28,6 +28,17 @@ var (
 
 // Register makes a backend family available to New under name (the part
 // before the first colon). It panics if the name is taken.
+//
+// Unlike ghlsim's other registries (rules, sources, architectures,
+// experiments: one list literal each, nothing filled at init time),
+// backend families register themselves from their package's init(), as
+// database/sql drivers and image formats do: this package cannot list its
+// implementations (backends/cpu and backends/torch import it), the packages
+// between a program and its backend (network, experiments) must not name
+// any implementation, and a program links exactly the backends it imports
+// (torch, with its purego loader, stays out of a cpu-only build). Each
+// family has its own name, so init order does not matter; a program that
+// wants no registry at all opens one directly (cpu.Open, torch.New).
 func Register(name string, f Factory) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
