@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -61,7 +62,8 @@ type Result struct {
 	TestAtBestVal float64
 }
 
-// trainer is one run in progress.
+// trainer is one run in progress: the run directory and its records,
+// layered on the in-memory Trainer (trainer.go) that trains its network.
 type trainer struct {
 	cfg   TrainConfig
 	opt   Options
@@ -69,13 +71,16 @@ type trainer struct {
 	b     backends.Backend
 	net   *network.Network
 	data  *runData
-	hyper network.Hyper
+	hyper network.Hyper // step-0 rates, weight decays and optimisers
 	// telemetry is the polarity monitor when cfg.TelemetryStride > 0.
 	telemetry *network.Telemetry
 	// init is the --init weights file the run started from (nil: random).
 	init *runfiles.InitFile
-	// tail runs the last, partial batch of an epoch (nil: none, or dropped).
-	tail *network.Network
+	// tr trains the supervised epochs; its callbacks write the run's
+	// checkpoints and metrics into done (afterStep, afterEpoch).
+	tr     *Trainer
+	done   *[]runfiles.Epoch
+	ckPath string
 }
 
 // position is where a run stands, saved in checkpoints.
@@ -87,6 +92,16 @@ type position struct {
 	correct int
 	seen    int
 	seconds float64
+}
+
+// at is the Trainer's view of a supervised position.
+func (p position) at() Position {
+	return Position{Epoch: p.epoch, Batch: p.batch, LossSum: p.lossSum, Correct: p.correct, Seen: p.seen, Seconds: p.seconds}
+}
+
+// positionAt is the checkpoint position of a Trainer's.
+func positionAt(p Position) position {
+	return position{epoch: p.Epoch, batch: p.Batch, lossSum: p.LossSum, correct: p.Correct, seen: p.Seen, seconds: p.Seconds}
 }
 
 func (p position) meta() map[string]string {
@@ -120,7 +135,12 @@ func positionFrom(m map[string]string) (position, error) {
 	return p, err
 }
 
-// Train runs one training job into opt.Out and returns its result.
+// Train runs one training job into opt.Out and returns its result. The
+// training itself is a Trainer's (NewTrainer); Train builds its network
+// and data from cfg and layers the run directory on it: config.json, the
+// metrics.jsonl lines and checkpoints its callbacks write, resume from a
+// checkpoint, the stop request (opt.Stop), SoftHebb's unsupervised phase
+// and the final weights.
 func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 	cfg.RuleDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -145,7 +165,7 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 			}
 		}()
 	}
-	t := &trainer{cfg: cfg, opt: opt, dir: opt.Out}
+	t := &trainer{cfg: cfg, opt: opt, dir: opt.Out, ckPath: filepath.Join(opt.Out, runfiles.CheckpointFile)}
 	open := opt.OpenBackend
 	if open == nil {
 		open = backends.New
@@ -166,7 +186,7 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 	if err := t.startDist(); err != nil { // data parallelism (dist.go)
 		return nil, err
 	}
-	if err := t.buildTail(); err != nil {
+	if err := t.newTrainer(); err != nil { // the last, partial batch's twin network too
 		return nil, err
 	}
 	t.logf("%s\n", t.dataLine())
@@ -197,15 +217,6 @@ func Train(cfg TrainConfig, opt Options) (res *Result, err error) {
 		if err := writeRunInfo(t.dir, cfg, opt.Command, t.b.Device(), time.Now(), t.init, opt.NoReport); err != nil {
 			return nil, err
 		}
-	}
-	t.hyper = network.Hyper{
-		HiddenWD: float32(val(cfg.HiddenWD)), ReadoutWD: float32(cfg.ReadoutWD),
-		HiddenOpt:  t.optimizer(),
-		ReadoutOpt: t.readoutOptimizer(),
-	}
-	if cfg.TelemetryStride > 0 {
-		t.telemetry = &network.Telemetry{Stride: cfg.TelemetryStride, Path: filepath.Join(t.dir, runfiles.TelemetryFile)}
-		t.opt.Monitors = append(append([]network.Monitor(nil), t.opt.Monitors...), t.telemetry)
 	}
 	pos := position{}
 	if Unsupervised(cfg.Rule) {
@@ -294,24 +305,39 @@ func (t *trainer) dataLine() string {
 // every batch into equal shards (the data line says so).
 func (t *trainer) dropLast() bool { return t.cfg.DropLast || t.opt.Dist != nil }
 
-// buildTail builds the network that runs the last, partial batch of each
-// epoch (N mod batch images) when the run keeps it: the same architecture
-// and rules at that batch size, sharing the main network's modulator
-// sources. Its state is copied from the main network before that step and
-// back after it (network.CopyStateFrom), so the run continues as one.
-func (t *trainer) buildTail() error {
-	r := t.data.train.Len() % t.cfg.Batch
-	if t.dropLast() || r == 0 {
-		return nil
+// newTrainer makes the Trainer of the supervised epochs: the run's data,
+// schedule and rates, Options.Monitors and telemetry, and for the last,
+// partial batch of each epoch (N mod batch images, when the run keeps it)
+// a twin network built by buildNet at that batch size. Its callbacks write
+// the run's records.
+func (t *trainer) newTrainer() error {
+	cfg := t.cfg
+	t.hyper = network.Hyper{
+		HiddenLR: float32(val(cfg.HiddenLR)), ReadoutLR: float32(val(cfg.ReadoutLR)),
+		HiddenWD: float32(val(cfg.HiddenWD)), ReadoutWD: float32(cfg.ReadoutWD),
+		HiddenOpt:  t.optimizer(),
+		ReadoutOpt: t.readoutOptimizer(),
 	}
-	tail, err := t.buildNet(r)
+	if cfg.TelemetryStride > 0 {
+		t.telemetry = &network.Telemetry{Stride: cfg.TelemetryStride, Path: filepath.Join(t.dir, runfiles.TelemetryFile)}
+		t.opt.Monitors = append(append([]network.Monitor(nil), t.opt.Monitors...), t.telemetry)
+	}
+	var bar io.Writer
+	if t.opt.Progress {
+		bar = os.Stderr
+	}
+	tr, err := NewTrainer(t.net, TrainerConfig{
+		Train: t.data.train, Val: t.data.val, Test: t.data.test, Mean: t.data.mean, Std: t.data.std,
+		Epochs: cfg.Epochs, Batch: cfg.Batch, DropLast: t.dropLast(), Twin: t.buildNet, Seed: cfg.Seed, Augment: cfg.Augment,
+		Hyper: t.hyper, Schedule: cfg.Schedule, FreezeHidden: Unsupervised(cfg.Rule), Monitors: t.opt.Monitors, Progress: bar,
+	})
 	if err != nil {
 		return err
 	}
-	if err := tail.ShareModulators(t.net); err != nil {
-		return err
-	}
-	t.tail = tail
+	tr.stepErr = func(err error) error { return fmt.Errorf("%w; the last good checkpoint is %s", err, t.ckPath) }
+	tr.OnStep(t.afterStep)
+	tr.OnEpoch(t.afterEpoch)
+	t.tr = tr
 	return nil
 }
 
@@ -489,93 +515,57 @@ func (t *trainer) hebbianPhase(pos position, done *[]runfiles.Epoch) (position, 
 }
 
 // supervised runs the supervised epochs from pos (GHL, BP, sign, hebb with
-// a BP readout; the frozen-feature readout for softhebb).
+// a BP readout; the frozen-feature readout for softhebb) on the Trainer,
+// whose callbacks append each epoch's record to done.
 func (t *trainer) supervised(pos position, done *[]runfiles.Epoch) error {
-	cfg := t.cfg
-	if Unsupervised(cfg.Rule) {
-		t.net.SetFrozen(true)
-		if t.tail != nil {
-			t.tail.SetFrozen(true)
-		}
-	}
-	l, err := datasets.NewLoader(t.data.train, datasets.LoaderConfig{Batch: cfg.Batch, Shuffle: true, Seed: cfg.Seed, Mean: t.data.mean, Std: t.data.std, Crop: cropPad(cfg.Augment), Flip: cfg.Augment, DropLast: t.dropLast()})
-	if err != nil {
+	if err := t.tr.Resume(pos.at()); err != nil {
 		return err
 	}
-	defer l.Close()
-	per := l.BatchesPerEpoch()
-	total := cfg.Epochs * per
-	ckPath := filepath.Join(t.dir, runfiles.CheckpointFile)
-	for e := pos.epoch; e < cfg.Epochs; e++ {
-		if e != pos.epoch {
-			pos = position{epoch: e}
-		}
-		bar := progress.NewTo(os.Stderr, t.opt.Progress, fmt.Sprintf("epoch %d/%d", e+1, cfg.Epochs), per*cfg.Batch, "img")
-		bar.Add(pos.batch * cfg.Batch)
-		l.Start(e, pos.batch)
-		for {
-			bt, ok := l.Next()
-			if !ok {
-				break
-			}
-			step := t.net.Step()
-			m := float32(LRAt(cfg.Schedule, step, total))
-			t.hyper.HiddenLR, t.hyper.ReadoutLR = float32(val(cfg.HiddenLR))*m, float32(val(cfg.ReadoutLR))*m
-			began := time.Now()
-			net := t.net
-			if bt.N < cfg.Batch { // the last, partial batch: the tail network takes the step
-				if err := t.tail.CopyStateFrom(t.net); err != nil {
-					return err
-				}
-				net = t.tail
-			}
-			st, err := net.TrainStep(bt.X, bt.Y, t.hyper, t.opt.Monitors...)
-			if err != nil {
-				bar.Done()
-				return fmt.Errorf("%w; the last good checkpoint is %s", err, ckPath)
-			}
-			if net != t.net {
-				if err := t.net.CopyStateFrom(net); err != nil {
-					return err
-				}
-			}
-			pos.seconds += time.Since(began).Seconds()
-			pos.lossSum += st.Loss * float64(bt.N)
-			pos.correct += st.Correct
-			pos.seen += bt.N
-			pos.batch++
-			bar.Add(bt.N)
-			if cfg.CheckpointEvery > 0 && t.net.Step()%cfg.CheckpointEvery == 0 && pos.batch < per {
-				if err := t.net.WriteCheckpoint(ckPath, pos.meta()); err != nil {
-					return err
-				}
-			}
-			if t.stopNow() { // data-parallel workers stop at the step they agreed on (dist.go)
-				bar.Done()
-				if err := t.net.WriteCheckpoint(ckPath, pos.meta()); err != nil {
-					return err
-				}
-				return ErrInterrupted
-			}
-		}
-		bar.Done()
-		rec, err := t.endEpoch(e, pos)
-		if err != nil {
+	t.done = done
+	_, err := t.tr.Run(context.Background()) // the stop request is afterStep's
+	return err
+}
+
+// afterStep is the Trainer's step callback: a checkpoint every
+// CheckpointEvery steps (the epoch's end writes its own), and on a stop
+// request a checkpoint and ErrInterrupted.
+func (t *trainer) afterStep(s StepInfo) error {
+	if t.cfg.CheckpointEvery > 0 && s.Step%t.cfg.CheckpointEvery == 0 && s.Batch < s.StepsPerEpoch {
+		if err := t.net.WriteCheckpoint(t.ckPath, positionAt(s.Position).meta()); err != nil {
 			return err
-		}
-		if err := runfiles.AppendJSONL(filepath.Join(t.dir, runfiles.MetricsFile), rec); err != nil {
-			return err
-		}
-		*done = append(*done, rec)
-		if err := t.net.WriteCheckpoint(ckPath, position{epoch: e + 1}.meta()); err != nil {
-			return err
-		}
-		t.logf("%s\n", epochLine(rec, cfg.Epochs, per))
-		if t.opt.AfterEpoch != nil {
-			t.opt.AfterEpoch(t.dir)
 		}
 	}
+	if t.stopNow() { // data-parallel workers stop at the step they agreed on (dist.go)
+		if err := t.net.WriteCheckpoint(t.ckPath, positionAt(s.Position).meta()); err != nil {
+			return err
+		}
+		return ErrInterrupted
+	}
 	return nil
+}
+
+// afterEpoch is the Trainer's epoch callback: the metrics.jsonl line, the
+// end-of-epoch checkpoint, the summary line and Options.AfterEpoch.
+func (t *trainer) afterEpoch(e EpochInfo) error {
+	rec := epochRecord(e)
+	if err := runfiles.AppendJSONL(filepath.Join(t.dir, runfiles.MetricsFile), rec); err != nil {
+		return err
+	}
+	*t.done = append(*t.done, rec)
+	if err := t.net.WriteCheckpoint(t.ckPath, position{epoch: e.Epoch}.meta()); err != nil {
+		return err
+	}
+	t.logf("%s\n", epochLine(rec, e.Epochs, e.StepsPerEpoch))
+	if t.opt.AfterEpoch != nil {
+		t.opt.AfterEpoch(t.dir)
+	}
+	return nil
+}
+
+// epochRecord is the metrics.jsonl line of a supervised epoch.
+func epochRecord(e EpochInfo) runfiles.Epoch {
+	return runfiles.Epoch{Epoch: e.Epoch, Step: e.Step, Loss: e.TrainLoss, TrainAcc: e.TrainAcc, ValLoss: e.ValLoss, ValAcc: e.ValAcc,
+		TestLoss: e.TestLoss, TestAcc: e.TestAcc, Seconds: e.Seconds, ImagesPerS: e.ImagesPerS, LR: e.LR}
 }
 
 // epochLine is the per-epoch summary. The loss a reader takes for "the
@@ -590,33 +580,6 @@ func epochLine(rec runfiles.Epoch, epochs, steps int) string {
 	}
 	return fmt.Sprintf("epoch %d/%d: %s (end of epoch); train loss %.4f  train %.2f%% (running means over the epoch's %d steps)  %.1f s  %.0f img/s",
 		rec.Epoch, epochs, end, rec.Loss, 100*rec.TrainAcc, steps, rec.Seconds, rec.ImagesPerS)
-}
-
-// endEpoch checks the weights and evaluates validation and test.
-func (t *trainer) endEpoch(e int, pos position) (runfiles.Epoch, error) {
-	if err := t.net.CheckFinite(); err != nil {
-		return runfiles.Epoch{}, err
-	}
-	valLoss, val, err := evaluate(t, t.data.val)
-	if err != nil {
-		return runfiles.Epoch{}, err
-	}
-	testLoss, test, err := evaluate(t, t.data.test)
-	if err != nil {
-		return runfiles.Epoch{}, err
-	}
-	rec := runfiles.Epoch{Epoch: e + 1, Step: t.net.Step(), ValLoss: valLoss, ValAcc: val, TestLoss: testLoss, TestAcc: test, Seconds: pos.seconds, LR: float64(t.hyper.HiddenLR)}
-	if Unsupervised(t.cfg.Rule) {
-		rec.LR = float64(t.hyper.ReadoutLR)
-	}
-	if pos.seen > 0 {
-		rec.Loss = pos.lossSum / float64(pos.seen)
-		rec.TrainAcc = float64(pos.correct) / float64(pos.seen)
-	}
-	if pos.seconds > 0 {
-		rec.ImagesPerS = float64(pos.seen) / pos.seconds
-	}
-	return rec, nil
 }
 
 func (t *trainer) logf(format string, a ...any) {
@@ -637,6 +600,7 @@ func stopped(c <-chan struct{}) bool {
 	}
 }
 
+// cropPad is the random-crop padding of --augment.
 func cropPad(augment bool) int {
 	if augment {
 		return 4
