@@ -77,9 +77,15 @@ func (b *Backend) KernelISA() string { return gemm.KernelISA() }
 // Name is "cpu".
 func (b *Backend) Name() string { return "cpu" }
 
-// Device describes the host processor and thread count.
+// Device describes the host processor and thread count, the GEMM path's
+// extensions (gemm.Features) and, when GHLSIM_CPU_ISA could not be honoured,
+// why (gemm.ISAError; the fastest supported path runs instead).
 func (b *Backend) Device() string {
-	return fmt.Sprintf("cpu: %d threads, %s/%s%s, conv %s", b.threads, runtime.GOOS, runtime.GOARCH, gemm.Features(), b.conv)
+	d := fmt.Sprintf("cpu: %d threads, %s/%s%s, conv %s", b.threads, runtime.GOOS, runtime.GOARCH, gemm.Features(), b.conv)
+	if err := gemm.ISAError(); err != nil {
+		d += " (" + err.Error() + ")"
+	}
+	return d
 }
 
 // Threads is the worker-thread count.

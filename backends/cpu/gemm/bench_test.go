@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"testing"
+	"time"
 )
 
 // benchShape is one benchmarked product.
@@ -86,6 +88,74 @@ func BenchmarkDeepHebb(b *testing.B) {
 	for _, s := range deepHebbShapes {
 		b.Run(fmt.Sprintf("%s/t%d", s.name, th), func(b *testing.B) { benchEngine(b, New(th), s) })
 	}
+}
+
+// BenchmarkDeepHebbISA compares the assembly paths this CPU supports
+// (avx2, avx512) on the DeepHebb conv GEMMs, on GOMAXPROCS threads. Each
+// iteration is one round: a short PeakGFLOPS probe (20 ms), then one call
+// per path, in alternating order, so load changes on a busy machine hit all
+// of them; it reports each path's median GFLOP/s and % of the median peak
+// over the rounds (run with -benchtime=Nx for N rounds), and the median
+// per-round ratio avx512/avx2.
+func BenchmarkDeepHebbISA(b *testing.B) {
+	th := runtime.GOMAXPROCS(0)
+	var isas []string
+	for _, isa := range paths() {
+		if isa != "generic" {
+			isas = append(isas, isa)
+		}
+	}
+	if len(isas) == 0 {
+		b.Skip("no assembly path on this CPU/build")
+	}
+	for _, s := range deepHebbShapes {
+		b.Run(fmt.Sprintf("%s/t%d", s.name, th), func(b *testing.B) {
+			a, bb, c, lda, ldb := s.operands()
+			engines := make([]*Engine, len(isas))
+			rates := make([][]float64, len(isas))
+			var peaks, ratios []float64
+			for i, isa := range isas {
+				engines[i] = newEngine(th, isa)
+				engines[i].Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+			}
+			round := 0
+			for b.Loop() {
+				peaks = append(peaks, PeakGFLOPS(th, 20*time.Millisecond))
+				for x := range isas {
+					i := (x + round) % len(isas)
+					t0 := time.Now()
+					engines[i].Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+					rates[i] = append(rates[i], s.flops()/time.Since(t0).Seconds()/1e9)
+				}
+				if len(isas) == 2 {
+					ratios = append(ratios, rates[1][round]/rates[0][round])
+				}
+				round++
+			}
+			peak := median(peaks)
+			for i, isa := range isas {
+				g := median(rates[i])
+				b.ReportMetric(g, isa+"-GFLOP/s")
+				b.ReportMetric(100*g/peak, isa+"-%peak")
+			}
+			if len(ratios) > 0 {
+				b.ReportMetric(median(ratios), isas[1]+"/"+isas[0])
+			}
+			b.ReportMetric(peak, "peak-GFLOP/s")
+		})
+	}
+}
+
+// median is the middle value of xs (the mean of the two middle ones).
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	} else if n > 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return 0
 }
 
 // threadCounts is {1, GOMAXPROCS}, deduplicated.

@@ -18,8 +18,10 @@ type Engine struct {
 // so an unreachable Engine can stop them through a cleanup.
 type state struct {
 	threads int
+	path    kernelPath // micro-kernel, tile and packers
 	kern    microKernel
 	simd    bool // pack with the assembly transposes
+	tm, tn  int  // the kernel's tile: rows (multiple of mr) and columns
 	team    team
 	busy    atomic.Bool // a call is running (catches concurrent use)
 
@@ -39,7 +41,7 @@ type state struct {
 // scratch is one thread's private packing buffer and edge tile.
 type scratch struct {
 	abuf []float32
-	tile [mr * nr]float32
+	tile [tileMax]float32
 	_    [64]byte // keep neighbouring threads' tiles on separate cache lines
 }
 
@@ -47,9 +49,7 @@ type scratch struct {
 func New(threads int) *Engine {
 	s := &state{}
 	s.sig.init()
-	var name string
-	s.kern, name = selectKernel()
-	s.simd = name != ""
+	s.setPath(chosen)
 	e := &Engine{s: s}
 	e.SetThreads(threads)
 	runtime.AddCleanup(e, func(s *state) { s.team.stop() }, s)
@@ -71,12 +71,13 @@ func (e *Engine) SetThreads(n int) {
 	}
 }
 
-// Features names the instruction-set path in use, e.g. " AVX2+FMA", or ""
-// for the portable Go kernel.
-func Features() string {
-	_, name := selectKernel()
-	return name
+// setPath makes the engine run path p.
+func (s *state) setPath(p kernelPath) {
+	s.path, s.kern, s.simd, s.tm, s.tn = p, p.kern, p.simd, p.tm, p.tn
 }
+
+// ISA names the engine's GEMM path (KernelISA when it was created).
+func (e *Engine) ISA() string { return e.s.path.isa }
 
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, where
 // op(A) is m×k (A is k×m when transA), op(B) is k×n (B is n×k when transB)

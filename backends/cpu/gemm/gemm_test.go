@@ -4,27 +4,36 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/cpu"
 )
 
-// paths are the code paths under test: the portable kernel and packers
-// always, and the CPU's assembly (AVX2+FMA on amd64) when available.
+// paths are the code paths under test: every path this CPU and build
+// support — the portable kernel and packers always, and on amd64 the AVX2
+// and AVX-512 assembly where the CPU has them.
 func paths() []string {
-	if _, name := selectKernel(); name != "" {
-		return []string{"generic", name}
+	var names []string
+	for _, p := range supportedPaths() {
+		names = append(names, p.isa)
 	}
-	return []string{"generic"}
+	return names
 }
 
 // newEngine returns an engine forced onto the named path.
 func newEngine(threads int, path string) *Engine {
-	e := New(threads)
-	if path == "generic" {
-		e.s.kern, e.s.simd = kernelGeneric, false
+	p, ok := pathNamed(path)
+	if !ok {
+		panic("no path " + path)
 	}
+	e := New(threads)
+	e.s.setPath(p)
 	return e
 }
 
@@ -94,7 +103,7 @@ func (p *problem) run(e *Engine) []float32 {
 // It also checks that columns past n (the padding) were not written.
 func (p *problem) check(t *testing.T, got []float32, label string) {
 	t.Helper()
-	u := (float64(p.k) + 2*float64((p.k+kC-1)/kC) + 4) * math.Exp2(-24)
+	u := p.unit()
 	for i := 0; i < p.m; i++ {
 		for j := 0; j < p.ldc && i*p.ldc+j < len(got); j++ {
 			idx := i*p.ldc + j
@@ -123,13 +132,35 @@ func (p *problem) check(t *testing.T, got []float32, label string) {
 	}
 }
 
-// shapes (m, n, k) cover 1×1×1, primes, tiles with 6-row and 16-column
-// edges, several K blocks, long K and more than one N block.
+// unit is the relative error bound of check: (k + 2·⌈k/kC⌉ + 4)·2⁻²⁴.
+func (p *problem) unit() float64 {
+	return (float64(p.k) + 2*float64((p.k+kC-1)/kC) + 4) * math.Exp2(-24)
+}
+
+// bound is check's error bound for element idx = i·ldc + j of C.
+func (p *problem) bound(i, j int) float64 {
+	var mag float64
+	for q := 0; q < p.k; q++ {
+		mag += math.Abs(p.at(p.a, p.lda, p.transA, i, q) * p.at(p.b, p.ldb, p.transB, q, j))
+	}
+	b := math.Abs(float64(p.alpha)) * mag
+	if p.beta != 0 {
+		b += math.Abs(float64(p.beta) * float64(p.c[i*p.ldc+j]))
+	}
+	return p.unit() * b
+}
+
+// shapes (m, n, k) cover 1×1×1, primes, tiles with 6- and 12-row and 16-
+// and 32-column edges (a 12-row tile with only its first A panel, 8-column
+// groups of a 32-wide panel), several K blocks, long K and more than one N
+// block.
 var shapes = [][3]int{
 	{1, 1, 1}, {1, 1, 7}, {2, 3, 5}, {6, 16, 1}, {6, 16, 4}, {6, 16, 17},
 	{5, 15, 3}, {7, 17, 9}, {12, 32, 64}, {11, 13, 17}, {13, 31, 257},
 	{1, 100, 3}, {100, 1, 3}, {3, 5, 1000}, {61, 67, 71}, {37, 41, 600},
 	{251, 33, 20}, {9, 20, 3001}, {7, 4113, 5},
+	{12, 32, 1}, {24, 64, 9}, {18, 40, 33}, {30, 24, 130}, {23, 57, 300},
+	{96, 75, 70}, {75, 96, 96}, {6, 200, 41}, {245, 4130, 12},
 }
 
 // TestSgemmMatchesReference runs both paths on every shape, transpose
@@ -150,26 +181,42 @@ func TestSgemmMatchesReference(t *testing.T) {
 	}
 }
 
-// TestKernelsAgree runs the portable and the assembly path on the same
-// inputs: both must meet the bound and agree closely.
+// TestKernelsAgree runs every supported path on the same inputs. Each must
+// meet the bound, so two paths differ by at most twice check's bound
+// (2·(k + 2⌈k/kC⌉ + 4)·2⁻²⁴·(|α|·Σ|a·b| + |β·c|)); the portable kernel
+// rounds each product, so it is not bit-equal to the assembly. The AVX2 and
+// AVX-512 kernels compute every element by the same operations (one FMA
+// chain from zero in K order, ·alpha, one FMA with beta·C), so with the same
+// K blocks — always when k ≤ kC — they give identical bits.
 func TestKernelsAgree(t *testing.T) {
 	ps := paths()
 	if len(ps) < 2 {
 		t.Skip("only the portable kernel is available on this CPU/build")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i, sh := range [][3]int{{6, 16, 8}, {50, 70, 300}, {97, 33, 1000}, {12, 48, 263}} {
-		p := newProblem(rng, i&1 != 0, i&2 != 0, sh[0], sh[1], sh[2], 1, 1, 0)
-		var outs [][]float32
+	for i, sh := range [][3]int{{6, 16, 8}, {50, 70, 300}, {97, 33, 1000}, {12, 48, 263}, {75, 96, 96}, {37, 85, 200}, {13, 250, 31}} {
+		p := newProblem(rng, i&1 != 0, i&2 != 0, sh[0], sh[1], sh[2], 1, 1.5, float32(i%2))
+		outs := map[string][]float32{}
 		for _, name := range ps {
-			got := p.run(newEngine(1, name))
+			got := p.run(newEngine(1+i%2, name))
 			p.check(t, got, name)
-			outs = append(outs, got)
+			outs[name] = got
 		}
-		// Both are accurate; they may differ by a few ulp (FMA vs mul+add).
-		for j := range outs[0] {
-			if d := math.Abs(float64(outs[0][j] - outs[1][j])); d > 1e-3 {
-				t.Fatalf("%v: paths differ by %g at %d", sh, d, j)
+		for x := range ps {
+			for y := x + 1; y < len(ps); y++ {
+				gx, gy := outs[ps[x]], outs[ps[y]]
+				bitEqual := ps[x] != "generic" && sh[2] <= kC
+				for r := 0; r < p.m; r++ {
+					for c := 0; c < p.n; c++ {
+						j := r*p.ldc + c
+						if bitEqual && math.Float32bits(gx[j]) != math.Float32bits(gy[j]) {
+							t.Fatalf("%v: %s and %s differ at (%d,%d): %g vs %g", sh, ps[x], ps[y], r, c, gx[j], gy[j])
+						}
+						if d := math.Abs(float64(gx[j] - gy[j])); !(d <= 2*p.bound(r, c)) {
+							t.Fatalf("%v: %s and %s differ by %g at (%d,%d), over %g", sh, ps[x], ps[y], d, r, c, 2*p.bound(r, c))
+						}
+					}
+				}
 			}
 		}
 	}
@@ -307,13 +354,49 @@ func TestBadArgsPanic(t *testing.T) {
 	}
 }
 
-// TestFeatures checks that Features names the selected kernel.
-func TestFeatures(t *testing.T) {
-	_, name := selectKernel()
-	if Features() != name {
-		t.Fatalf("Features() = %q, kernel %q", Features(), name)
+// TestKernelISA checks that KernelISA and Features name the path new
+// Engines run, the fastest supported one unless GHLSIM_CPU_ISA forces a
+// supported other.
+func TestKernelISA(t *testing.T) {
+	ps := supportedPaths()
+	want := ps[len(ps)-1]
+	if v := os.Getenv(ISAEnv); v != "" && isaErr == nil {
+		want, _ = pathNamed(v)
 	}
-	t.Logf("Features() = %q", Features())
+	if KernelISA() != want.isa || Features() != want.features || New(1).ISA() != want.isa {
+		t.Fatalf("KernelISA() = %q, Features() = %q, Engine.ISA() = %q; want path %q", KernelISA(), Features(), New(1).ISA(), want.isa)
+	}
+	if e := newEngine(1, "generic"); e.ISA() != "generic" || e.s.simd {
+		t.Fatalf("forced generic engine runs %q (simd %v)", e.ISA(), e.s.simd)
+	}
+	if runtime.GOARCH == "amd64" && cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA && os.Getenv(ISAEnv) == "" && !purego && KernelISA() != "avx512" {
+		t.Fatalf("AVX-512 CPU runs %q", KernelISA())
+	}
+	t.Logf("KernelISA() = %q, Features() = %q, supported %v, ISAError() = %v", KernelISA(), Features(), paths(), ISAError())
+}
+
+// TestChoosePath checks how GHLSIM_CPU_ISA values select a path: unset
+// picks the fastest, a supported name that path, and an unknown or
+// unsupported name is an error naming the variable, with the fastest path.
+func TestChoosePath(t *testing.T) {
+	avail := []kernelPath{genericPath, {isa: "avx2"}}
+	for _, tc := range []struct {
+		v, want, err string
+	}{
+		{"", "avx2", ""},
+		{"generic", "generic", ""},
+		{" AVX2 ", "avx2", ""},
+		{"avx512", "avx2", "supports only generic, avx2"},
+		{"sse", "avx2", "unknown GEMM path"},
+	} {
+		p, err := choosePath(tc.v, avail)
+		if p.isa != tc.want || (err == nil) != (tc.err == "") || err != nil && (!strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), ISAEnv)) {
+			t.Errorf("choosePath(%q) = %q, %v; want %q, error containing %q", tc.v, p.isa, err, tc.want, tc.err)
+		}
+	}
+	if isaErr != nil && os.Getenv(ISAEnv) == "" {
+		t.Fatalf("ISAError() = %v with %s unset", isaErr, ISAEnv)
+	}
 }
 
 // TestEngineCleanupStopsHelpers checks that the helper goroutines of an
@@ -335,5 +418,39 @@ func TestEngineCleanupStopsHelpers(t *testing.T) {
 	}
 	if n := s.live.Load(); n != 0 {
 		t.Fatalf("%d helpers still run after their Engine was dropped", n)
+	}
+}
+
+// TestISAEnvForcesPath runs TestKernelISA in child processes with
+// GHLSIM_CPU_ISA set to each path name and to unsupported values: a
+// supported name is the path in use, anything else falls back to the
+// fastest supported path with ISAError set.
+func TestISAEnvForcesPath(t *testing.T) {
+	if os.Getenv(ISAEnv) != "" {
+		t.Skip("already a child")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	ps := paths()
+	for _, v := range []string{"generic", "avx2", "avx512", "sse9"} {
+		want, supported := v, false
+		for _, p := range ps {
+			supported = supported || p == v
+		}
+		if !supported {
+			want = ps[len(ps)-1]
+		}
+		cmd := exec.Command(exe, "-test.run", "^TestKernelISA$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), ISAEnv+"="+v)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s=%s: %v\n%s", ISAEnv, v, err, out)
+		}
+		hasErr := !strings.Contains(string(out), "ISAError() = <nil>")
+		if !strings.Contains(string(out), fmt.Sprintf("KernelISA() = %q", want)) || hasErr == supported {
+			t.Fatalf("%s=%s: want path %s (error %v), got\n%s", ISAEnv, v, want, !supported, out)
+		}
 	}
 }

@@ -2,6 +2,6 @@
 
 package gemm
 
-// selectKernel returns the portable micro-kernel: no assembly is built for
-// this architecture or with the purego tag.
-func selectKernel() (microKernel, string) { return kernelGeneric, "" }
+// supportedPaths is only the portable path: no assembly is built for this
+// architecture or with the purego tag.
+func supportedPaths() []kernelPath { return []kernelPath{genericPath} }

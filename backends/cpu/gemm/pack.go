@@ -2,8 +2,9 @@ package gemm
 
 // Packed layouts. An A block of mc rows is ceil(mc/mr) panels of kc×mr
 // values (panel q at q·kc·mr, element (r, p) at p·mr + r); a B block of nc
-// columns is ceil(nc/nr) panels of kc×nr values (panel t at t·kc·nr, element
-// (p, c) at p·nr + c). Rows or columns past the matrix edge are zero. The
+// columns is ceil(nc/w) panels of kc×w values (panel t at t·kc·w, element
+// (p, c) at p·w + c), w the kernel's tile width (nr, or 2·nr for the
+// AVX-512 kernel, whose 12-row tile reads two consecutive A panels). Rows or columns past the matrix edge are zero. The
 // packers walk the source in memory order so hardware prefetch keeps up.
 
 // packA packs rows [i0, i0+mc) and columns [p0, p0+kc) of op(A).
@@ -83,60 +84,61 @@ func packATrans(dst, a []float32, lda, i0, mc, p0, kc int) {
 }
 
 // packBTrans packs column panels [t0, t1) of the block of op(B) = Bᵀ with
-// rows [p0, p0+kc) and columns [j0, j0+nc): column c of panel t is row
-// j0+t·nr+c of B. With simd set, the assembly transposes do what they can.
-func packBTrans(dst, b []float32, ldb int, simd bool, j0, nc, p0, kc, t0, t1 int) {
+// rows [p0, p0+kc) and columns [j0, j0+nc) into w-wide panels: column c of
+// panel t is row j0+t·w+c of B. With simd set, the assembly transposes do
+// what they can.
+func packBTrans(dst, b []float32, ldb int, simd bool, w, j0, nc, p0, kc, t0, t1 int) {
 	for t := t0; t < t1; t++ {
-		d, cols := dst[t*kc*nr:t*kc*nr+kc*nr], min(nr, nc-t*nr)
+		d, cols := dst[t*kc*w:t*kc*w+kc*w], min(w, nc-t*w)
 		rows, done := 0, 0
 		if simd {
-			rows, done = packBTransSIMD(d, b, ldb, j0+t*nr, cols, p0, kc)
+			rows, done = packBTransSIMD(d, b, ldb, w, j0+t*w, cols, p0, kc)
 		}
 		// Columns [0, done) are packed up to row rows: finish them, then
 		// pack the other columns and zero the padding.
-		packBTransPanel(d, b, ldb, j0+t*nr, 0, done, p0, rows, kc)
-		packBTransPanel(d, b, ldb, j0+t*nr, done, cols, p0, 0, kc)
-		for p := 0; p < kc && cols < nr; p++ {
-			clear(d[p*nr+cols : p*nr+nr])
+		packBTransPanel(d, b, ldb, w, j0+t*w, 0, done, p0, rows, kc)
+		packBTransPanel(d, b, ldb, w, j0+t*w, done, cols, p0, 0, kc)
+		for p := 0; p < kc && cols < w; p++ {
+			clear(d[p*w+cols : p*w+w])
 		}
 	}
 }
 
-// packBRows packs rows [q0, q1) of every panel of the block of op(B) = B
-// with rows [p0, p0+kc) and columns [j0, j0+nc): row p0+q of B is read once,
-// left to right, and cut into the panels. With simd set, full panels use the
-// assembly copy.
-func packBRows(dst, b []float32, ldb int, simd bool, j0, nc, p0, kc, q0, q1 int) {
-	tiles, full := (nc+nr-1)/nr, nc/nr
+// packBRows packs rows [q0, q1) of every w-wide panel of the block of
+// op(B) = B with rows [p0, p0+kc) and columns [j0, j0+nc): row p0+q of B is
+// read once, left to right, and cut into the panels. With simd set, full
+// panels use the assembly copy.
+func packBRows(dst, b []float32, ldb int, simd bool, w, j0, nc, p0, kc, q0, q1 int) {
+	tiles, full := (nc+w-1)/w, nc/w
 	done := 0
-	if simd && full > 0 && packBCopySIMD(dst, b, ldb, j0, p0, kc, q0, q1, full) {
+	if simd && full > 0 && packBCopySIMD(dst, b, ldb, w, j0, p0, kc, q0, q1, full) {
 		done = full
 	}
 	for q := q0; q < q1; q++ {
 		row := b[(p0+q)*ldb+j0 : (p0+q)*ldb+j0+nc]
 		for t := done; t < full; t++ {
-			*(*[nr]float32)(dst[t*kc*nr+q*nr:]) = *(*[nr]float32)(row[t*nr:])
+			copy(dst[t*kc*w+q*w:t*kc*w+q*w+w], row[t*w:t*w+w])
 		}
 		if full < tiles {
-			d := dst[full*kc*nr+q*nr : full*kc*nr+q*nr+nr]
-			n := copy(d, row[full*nr:])
+			d := dst[full*kc*w+q*w : full*kc*w+q*w+w]
+			n := copy(d, row[full*w:])
 			clear(d[n:])
 		}
 	}
 }
 
-// packBTransPanel packs columns [c0, c1) and rows [from, kc) of one panel
-// of op(B) = Bᵀ: column c is row j+c of B, read contiguously and scattered
-// with stride nr.
-func packBTransPanel(d, b []float32, ldb, j, c0, c1, p0, from, kc int) {
+// packBTransPanel packs columns [c0, c1) and rows [from, kc) of one w-wide
+// panel of op(B) = Bᵀ: column c is row j+c of B, read contiguously and
+// scattered with stride w.
+func packBTransPanel(d, b []float32, ldb, w, j, c0, c1, p0, from, kc int) {
 	if from == kc {
 		return
 	}
 	for c := c0; c < c1; c++ {
 		src := b[(j+c)*ldb+p0+from : (j+c)*ldb+p0+kc]
-		dd := d[from*nr+c:]
+		dd := d[from*w+c:]
 		for p, v := range src {
-			dd[p*nr] = v
+			dd[p*w] = v
 		}
 	}
 }

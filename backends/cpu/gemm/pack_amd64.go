@@ -19,13 +19,31 @@ func packBTrans8AVX2(kc8 int, src *float32, ldb int, dst *float32)
 //go:noescape
 func packA6AVX2(kc8 int, src *float32, lda int, dst *float32, panels, pstride int)
 
-// packBTransSIMD packs the leading multiple-of-8 rows (p) of the first 16
-// or 8 columns (cols ≥ 8) of an op(B) = Bᵀ panel, and returns the rows and
-// columns it packed.
-func packBTransSIMD(d, b []float32, ldb, j, cols, p0, kc int) (rows, done int) {
+// packBTrans32AVX2 transposes 8·groups rows (groups 1..4) × kc8 columns
+// (kc8 a multiple of 8) into a 32-wide panel.
+//
+//go:noescape
+func packBTrans32AVX2(kc8 int, src *float32, ldb int, dst *float32, groups int)
+
+// packBCopy32AVX2 copies 32-float pieces of rows of B into 32-wide panels.
+//
+//go:noescape
+func packBCopy32AVX2(kc int, src *float32, ldb int, panels int, dst *float32, pstride int)
+
+// packBTransSIMD packs the leading multiple-of-8 rows (p) of the leading
+// multiple-of-8 columns (cols ≥ 8) of a w-wide (16 or 32) op(B) = Bᵀ panel,
+// and returns the rows and columns it packed.
+func packBTransSIMD(d, b []float32, ldb, w, j, cols, p0, kc int) (rows, done int) {
 	kc8 := kc &^ 7
 	if kc8 == 0 || cols < 8 {
 		return 0, 0
+	}
+	if w == 2*nr {
+		done = cols &^ 7
+		_ = b[(j+done-1)*ldb+p0+kc-1]
+		_ = d[kc*w-1]
+		packBTrans32AVX2(kc8, &b[j*ldb+p0], ldb, &d[0], done/8)
+		return kc8, done
 	}
 	done = nr
 	if cols < nr {
@@ -65,16 +83,20 @@ func packBCopyAVX2(kc int, src *float32, ldb int, panels int, dst *float32, pstr
 //go:noescape
 func packATransAVX2(kc int, src *float32, lda int, panels int, dst *float32, pstride int)
 
-// packBCopySIMD packs rows [q0, q1) of the first full panels of a
-// non-transposed B block (kc rows from row p0, columns from j0) and reports
-// whether it did.
-func packBCopySIMD(dst, b []float32, ldb, j0, p0, kc, q0, q1, full int) bool {
+// packBCopySIMD packs rows [q0, q1) of the first full w-wide (16 or 32)
+// panels of a non-transposed B block (kc rows from row p0, columns from j0)
+// and reports whether it did.
+func packBCopySIMD(dst, b []float32, ldb, w, j0, p0, kc, q0, q1, full int) bool {
 	if q0 >= q1 {
 		return true
 	}
-	_ = b[(p0+q1-1)*ldb+j0+full*nr-1]
-	_ = dst[(full-1)*kc*nr+q1*nr-1]
-	packBCopyAVX2(q1-q0, &b[(p0+q0)*ldb+j0], ldb, full, &dst[q0*nr], kc*nr)
+	_ = b[(p0+q1-1)*ldb+j0+full*w-1]
+	_ = dst[(full-1)*kc*w+q1*w-1]
+	if w == 2*nr {
+		packBCopy32AVX2(q1-q0, &b[(p0+q0)*ldb+j0], ldb, full, &dst[q0*w], kc*w)
+	} else {
+		packBCopyAVX2(q1-q0, &b[(p0+q0)*ldb+j0], ldb, full, &dst[q0*nr], kc*nr)
+	}
 	return true
 }
 

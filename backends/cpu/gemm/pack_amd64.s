@@ -267,3 +267,99 @@ tpanel:
 
 tdone:
 	RET
+
+// STORE8W stores Y8..Y15 to eight rows of a 32-wide packed B panel (128
+// bytes apart) at R14.
+#define STORE8W \
+	VMOVUPS Y8, (R14)     \
+	VMOVUPS Y9, 128(R14)  \
+	VMOVUPS Y10, 256(R14) \
+	VMOVUPS Y11, 384(R14) \
+	VMOVUPS Y12, 512(R14) \
+	VMOVUPS Y13, 640(R14) \
+	VMOVUPS Y14, 768(R14) \
+	VMOVUPS Y15, 896(R14)
+
+// func packBTrans32AVX2(kc8 int, src *float32, ldb int, dst *float32, groups int)
+//
+// dst[p·32 + c] = src[c·ldb + p] for c < 8·groups (groups 1..4), p < kc8:
+// the transposed packing of a 32-wide B panel, eight rows of B at a time.
+TEXT ·packBTrans32AVX2(SB), NOSPLIT, $0-40
+	MOVQ kc8+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	MOVQ dst+24(FP), DI
+	MOVQ groups+32(FP), R13
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	SHRQ $3, CX
+	JEQ  wdone
+	TESTQ R13, R13
+	JEQ   wdone
+
+wloop:
+	MOVQ SI, R11
+	MOVQ DI, R14
+	MOVQ R13, DX
+
+wgroup:
+	LOAD8
+	TRANSPOSE8
+	STORE8W
+	LEAQ (R12)(R8*4), R11 // next eight rows of B
+	ADDQ $32, R14         // next eight panel columns
+	DECQ DX
+	JNE  wgroup
+	ADDQ $32, SI
+	ADDQ $1024, DI
+	DECQ CX
+	JNE  wloop
+
+wdone:
+	VZEROUPPER
+	RET
+
+// func packBCopy32AVX2(kc int, src *float32, ldb int, panels int, dst *float32, pstride int)
+//
+// For p < kc and t < panels: 32 floats from src[p·ldb + 32t] to
+// dst[t·pstride + 32p]. Rows are read left to right.
+TEXT ·packBCopy32AVX2(SB), NOSPLIT, $0-48
+	MOVQ kc+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	MOVQ panels+24(FP), R9
+	MOVQ dst+32(FP), DI
+	MOVQ pstride+40(FP), R10
+	SHLQ $2, R8
+	SHLQ $2, R10
+	TESTQ CX, CX
+	JEQ   c32done
+	TESTQ R9, R9
+	JEQ   c32done
+
+c32row:
+	MOVQ SI, R11
+	MOVQ DI, R12
+	MOVQ R9, DX
+
+c32panel:
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	VMOVUPS 64(R11), Y2
+	VMOVUPS 96(R11), Y3
+	VMOVUPS Y0, (R12)
+	VMOVUPS Y1, 32(R12)
+	VMOVUPS Y2, 64(R12)
+	VMOVUPS Y3, 96(R12)
+	ADDQ    $128, R11
+	ADDQ    R10, R12
+	DECQ    DX
+	JNE     c32panel
+	ADDQ    R8, SI
+	ADDQ    $128, DI
+	DECQ    CX
+	JNE     c32row
+
+c32done:
+	VZEROUPPER
+	RET

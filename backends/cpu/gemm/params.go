@@ -1,7 +1,11 @@
 package gemm
 
 // Register tile and cache blocking. The 6×16 tile keeps 12 YMM accumulators,
-// two B vectors and a broadcast A value in the 16 AVX2 registers. Block sizes
+// two B vectors and a broadcast A value in the 16 AVX2 registers; the
+// AVX-512 kernel's 12×32 tile (2·mr × 2·nr) keeps 24 ZMM accumulators, two
+// B vectors and six broadcast A values in the 32 ZMM registers. A is always
+// packed in mr-row panels (a 12-row tile reads two), B in panels as wide as
+// the tile. Block sizes
 // target one core of the build machine (AMD EPYC Zen 4, 32 KiB L1d, 1 MiB
 // L2, 32 MiB shared L3): a kc×nr B micro-panel (16 KiB) stays in L1, a chunk's
 // mc×kc A block (≤ 240 KiB) in L2, and a kc×nc B block (≤ 4 MiB) in L3.
@@ -10,7 +14,9 @@ const (
 	nr = 16   // columns of the micro-tile
 	kC = 256  // K block (longer for small C, see kCMax)
 	mC = 240  // most rows of A one chunk packs (multiple of mr)
-	nC = 4096 // largest N block (multiple of nr)
+	nC = 4096 // largest N block (multiple of every tile width)
+
+	tileMax = 4 * mr * nr // most elements of any kernel's tile
 )
 
 // Products with a small C (m·nc) take longer K blocks, up to kCMax, so each

@@ -29,16 +29,6 @@ func PeakISA() string {
 	return "generic"
 }
 
-// KernelISA names the widest vectors ghlsim's GEMM micro-kernel uses here:
-// "avx2" (6×16 AVX2+FMA) or "generic". On an AVX-512 machine it is below
-// PeakISA, so the kernels can reach at most about half the probed peak.
-func KernelISA() string {
-	if hasAVX2FMA {
-		return "avx2"
-	}
-	return "generic"
-}
-
 // fmaLoop runs n iterations of the peak loop with the widest FMA and
 // returns FLOPs per iteration; the portable loop leaves its result in sink.
 func fmaLoop(n int, sink *float32) float64 {

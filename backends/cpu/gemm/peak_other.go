@@ -8,6 +8,3 @@ func fmaLoop(n int, sink *float32) float64 { return fmaLoopGeneric(n, sink) }
 
 // PeakISA names the widest FMA the probe uses: "generic" on this build.
 func PeakISA() string { return "generic" }
-
-// KernelISA names the vectors the GEMM kernel uses: "generic" on this build.
-func KernelISA() string { return "generic" }

@@ -52,9 +52,9 @@ type schedule struct {
 
 // blockPlan is how one N block is cut up.
 type blockPlan struct {
-	nc, tiles        int // columns and nr-wide panels
+	nc, tiles        int // columns and tn-wide panels
 	unitTiles        int // panels per packing unit
-	rowsPer          int // rows per chunk (multiple of mr)
+	rowsPer          int // rows per chunk (multiple of tm)
 	tilesPer         int // panels per chunk
 	rowCuts, colCuts int // chunks down and across
 }
@@ -67,10 +67,10 @@ func (p *blockPlan) chunks() int { return p.rowCuts * p.colCuts }
 // cutting columns re-packs A (one packed element ≈ 16 multiply-adds), cutting
 // rows re-reads B from the shared cache (≈ 2 multiply-adds an element), and
 // too few chunks leave threads idle.
-func plan(m, nc, nt int) blockPlan {
-	p := blockPlan{nc: nc, tiles: (nc + nr - 1) / nr}
-	mtiles := (m + mr - 1) / mr
-	minRows := (mtiles*mr + mC - 1) / mC // A blocks must fit mC rows
+func plan(m, nc, nt, tm, tn int) blockPlan {
+	p := blockPlan{nc: nc, tiles: (nc + tn - 1) / tn}
+	mtiles := (m + tm - 1) / tm
+	minRows := (mtiles*tm + mC - 1) / mC // A blocks must fit mC rows
 	target := 4 * nt
 	if nt == 1 {
 		target = 1
@@ -78,7 +78,7 @@ func plan(m, nc, nt int) blockPlan {
 	best := 0.0
 	for rc := minRows; rc <= max(minRows, min(mtiles, target)); rc++ {
 		cc := min(p.tiles, max(1, (target+rc-1)/rc))
-		rowsPer := (mtiles + rc - 1) / rc * mr
+		rowsPer := (mtiles + rc - 1) / rc * tm
 		tilesPer := (p.tiles + cc - 1) / cc
 		rcuts, ccuts := (m+rowsPer-1)/rowsPer, (p.tiles+tilesPer-1)/tilesPer
 		chunks := rcuts * ccuts
@@ -94,7 +94,7 @@ func plan(m, nc, nt int) blockPlan {
 }
 
 // packUnits is how the B block of a step with kc rows is cut for packing:
-// op(B) = Bᵀ by panels (each reads nr rows of B), op(B) = B by rows (each
+// op(B) = Bᵀ by panels (each reads tn rows of B), op(B) = B by rows (each
 // reads whole rows of B, long runs that hardware prefetch follows). It
 // returns the unit count and the panels or rows per unit.
 func packUnits(transB bool, p *blockPlan, kc, nt int) (units, per int) {
@@ -109,10 +109,10 @@ func packUnits(transB bool, p *blockPlan, kc, nt int) (units, per int) {
 // reserve plans the current call and grows its buffers and counters.
 func (s *state) reserve() {
 	sc := &s.sched
-	sc.ncb = blocks(s.n, nC, nr)
+	sc.ncb = blocks(s.n, nC, s.tn)
 	sc.kcb = blocks(s.k, min(kCMax, max(kC, stepWork/(s.m*sc.ncb)/8*8)), 1)
-	sc.plans[0] = plan(s.m, sc.ncb, s.nt)
-	sc.plans[1] = plan(s.m, s.n-(s.n-1)/sc.ncb*sc.ncb, s.nt)
+	sc.plans[0] = plan(s.m, sc.ncb, s.nt, s.tm, s.tn)
+	sc.plans[1] = plan(s.m, s.n-(s.n-1)/sc.ncb*sc.ncb, s.nt, s.tm, s.tn)
 	sc.nj, sc.np = (s.n+sc.ncb-1)/sc.ncb, (s.k+sc.kcb-1)/sc.kcb
 	g := sc.nj * sc.np
 	if len(sc.steps) < g {
@@ -250,9 +250,9 @@ func (s *state) packOne() bool {
 		bp, kc, bb := sc.plan(b), min(sc.kcb, s.k-pc), sc.bbuf[g%sc.ring]
 		_, per := packUnits(s.transB, bp, kc, s.nt)
 		if s.transB {
-			packBTrans(bb, s.b, s.ldb, s.simd, b*sc.ncb, bp.nc, pc, kc, u*per, min(bp.tiles, (u+1)*per))
+			packBTrans(bb, s.b, s.ldb, s.simd, s.tn, b*sc.ncb, bp.nc, pc, kc, u*per, min(bp.tiles, (u+1)*per))
 		} else {
-			packBRows(bb, s.b, s.ldb, s.simd, b*sc.ncb, bp.nc, pc, kc, u*per, min(kc, (u+1)*per))
+			packBRows(bb, s.b, s.ldb, s.simd, s.tn, b*sc.ncb, bp.nc, pc, kc, u*per, min(kc, (u+1)*per))
 		}
 		if st.unitDone.Add(1) == st.units {
 			s.sig.progress()

@@ -1,0 +1,6 @@
+//go:build purego
+
+package gemm
+
+// purego reports the purego build tag (no assembly paths).
+const purego = true
