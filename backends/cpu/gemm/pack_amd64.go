@@ -42,7 +42,11 @@ func packBTransSIMD(d, b []float32, ldb, w, j, cols, p0, kc int) (rows, done int
 		done = cols &^ 7
 		_ = b[(j+done-1)*ldb+p0+kc-1]
 		_ = d[kc*w-1]
-		packBTrans32AVX2(kc8, &b[j*ldb+p0], ldb, &d[0], done/8)
+		// Sixteen rows of B per pass: 32 row streams at once would
+		// outrun the hardware prefetchers.
+		for c := 0; c < done; c += 16 {
+			packBTrans32AVX2(kc8, &b[(j+c)*ldb+p0], ldb, &d[c], min(2, (done-c)/8))
+		}
 		return kc8, done
 	}
 	done = nr
