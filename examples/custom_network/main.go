@@ -2,7 +2,8 @@
 // populations, my synapse groups — and train it with GHL on MNIST? It builds
 // two soft-WTA conv groups and a hidden dense group, all learning by GHL
 // (ALGORITHM.md §3: W ← W − η(|Ĥ| ⊙ sign(∂L/∂W) + λW)), with a backprop
-// readout, trains them for one epoch and prints the test accuracy. Run it with
+// readout, trains them for one epoch with an experiments.Trainer and prints
+// the test accuracy. Run it with
 //
 //	go run ./examples/custom_network                  # 60,000 images, 1 epoch
 //	GHLSIM_SMOKE=1 go run ./examples/custom_network   # 2,000 images, seconds
@@ -12,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -19,6 +21,7 @@ import (
 	"ghlsim/backends"
 	"ghlsim/backends/cpu"
 	"ghlsim/datasets"
+	"ghlsim/experiments"
 	"ghlsim/network"
 )
 
@@ -57,41 +60,27 @@ func main() {
 		fmt.Printf("synapse group %-7s %-14v rule %s\n", g.Name, g.Weight.Value.Shape(), g.Rule.Name())
 	}
 
-	// FastHebb's conv rates (ALGORITHM.md §3); plain SGD, no schedule.
-	hyper := network.Hyper{HiddenLR: 5e-2, HiddenWD: 1e-2, ReadoutLR: 5e-2}
-	l, err := datasets.NewLoader(train, datasets.LoaderConfig{Batch: batch, Shuffle: true, Seed: 1, Mean: mean, Std: std, DropLast: true})
+	// FastHebb's conv rates (ALGORITHM.md §3); plain SGD, no schedule. The
+	// Trainer runs the epoch of shuffled batches and scores the test set at
+	// its end, writing no file. DropLast drops a partial last batch (2,000
+	// images = 62 × 32 + 16), which would otherwise need the network built
+	// again at that size (TrainerConfig.Twin).
+	tr, err := experiments.NewTrainer(n, experiments.TrainerConfig{
+		Train: train, Test: test, Mean: mean, Std: std, Epochs: 1, Seed: 1, DropLast: true, Schedule: "constant",
+		Hyper: network.Hyper{HiddenLR: 5e-2, HiddenWD: 1e-2, ReadoutLR: 5e-2},
+	})
 	check(err)
-	defer l.Close()
-	l.Start(0, 0)
-	correct, seen := 0, 0
-	for bt, ok := l.Next(); ok; bt, ok = l.Next() {
-		st, err := n.TrainStep(bt.X, bt.Y, hyper)
-		check(err)
-		correct, seen = correct+st.Correct, seen+bt.N
-		if n.Step()%500 == 0 {
-			fmt.Printf("step %d: train accuracy so far %.3f\n", n.Step(), float64(correct)/float64(seen))
+	tr.OnStep(func(s experiments.StepInfo) error {
+		if s.Step%500 == 0 {
+			fmt.Printf("step %d: train accuracy so far %.3f\n", s.Step, s.TrainAcc())
 		}
-	}
-	fmt.Printf("train accuracy (during the epoch): %.3f on %d images\n", float64(correct)/float64(seen), seen)
-	fmt.Printf("test accuracy: %.3f on %d MNIST test images\n", accuracy(n, test, mean, std), test.Len())
-}
-
-// accuracy evaluates n on every image of s (eval mode: BN running
-// statistics), padding the last batch.
-func accuracy(n *network.Network, s *datasets.Set, mean, std []float32) float64 {
-	l, err := datasets.NewLoader(s, datasets.LoaderConfig{Batch: n.Batch, Mean: mean, Std: std})
+		return nil
+	})
+	res, err := tr.Run(context.Background())
 	check(err)
-	defer l.Close()
-	x, y := make([]float32, n.InPop.Shape.Len()), make([]int32, n.Batch)
-	correct := 0
-	l.Start(0, 0)
-	for bt, ok := l.Next(); ok; bt, ok = l.Next() {
-		copy(x, bt.X)
-		copy(y, bt.Y)
-		_, c := n.Evaluate(x, y, bt.N)
-		correct += c
-	}
-	return float64(correct) / float64(s.Len())
+	ep := res.Epochs[0]
+	fmt.Printf("train accuracy (during the epoch): %.3f on %d images\n", ep.TrainAcc, ep.Seen)
+	fmt.Printf("test accuracy: %.3f on %d MNIST test images\n", ep.TestAcc, test.Len())
 }
 
 func check(err error) {
