@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ghlsim/internal/noinit"
+	"ghlsim/internal/registry"
 )
 
 // TestBuiltinArchsListedOnce: builtinArchs names each architecture once,
@@ -32,6 +33,11 @@ func TestBuiltinArchsListedOnce(t *testing.T) {
 // TestRegisterArchExtends: an architecture a program adds is built by name
 // after the built-ins; a taken name panics.
 func TestRegisterArchExtends(t *testing.T) {
+	// A fresh registry for this test: the architecture it adds stays out
+	// of the package's other tests.
+	saved := archs
+	archs = registry.New("network: architecture", func(a archEntry) string { return a.name }, builtinArchs)
+	defer func() { archs = saved }()
 	RegisterArch("test-arch", "a test architecture", buildDeepHebb)
 	if ArchSummary("test-arch") != "a test architecture" || !slices.Contains(ArchNames(), "test-arch") {
 		t.Errorf("test-arch not listed: %v", ArchNames())

@@ -6,6 +6,7 @@ import (
 
 	"ghlsim/backends"
 	"ghlsim/internal/noinit"
+	"ghlsim/internal/registry"
 )
 
 // TestBuiltinSourcesListedOnce: builtinSources names each family of the
@@ -43,6 +44,11 @@ func (registered) Modulate(b backends.Backend, _ Inputs, m backends.Tensor) { b.
 // TestRegisterExtends: a registered family is found after the built-ins
 // and composes in spec strings.
 func TestRegisterExtends(t *testing.T) {
+	// A fresh registry for this test: the family it adds stays out of the
+	// package's other tests.
+	saved := sources
+	sources = registry.New("neuromod: source", func(e sourceEntry) string { return e.name }, builtinSources)
+	defer func() { sources = saved }()
 	Register("test-registered", "test source", func(backends.Backend, backends.Shape, string) (Source, error) { return registered{}, nil })
 	if !slices.Contains(Names(), "test-registered") || IsWrapper("test-registered") || Summary("test-registered") != "test source" {
 		t.Errorf("Names() = %v", Names())

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"ghlsim/internal/noinit"
+	"ghlsim/internal/registry"
 )
 
 // TestBuiltinRulesListedOnce: every rule type of the package is listed
@@ -68,6 +69,11 @@ func TestRuleInfoIsACopy(t *testing.T) {
 // TestRegisterAddsAfterBuiltins: Register is explicit and checked — a new
 // name becomes known to NewRule, a taken or empty one panics.
 func TestRegisterAddsAfterBuiltins(t *testing.T) {
+	// A fresh registry for this test, so that the rule it adds does not
+	// reach the package's other tests and examples (ExampleRules).
+	saved := rules
+	rules = registry.New("synapse: rule", func(r RuleInfo) string { return r.Name }, builtinRules)
+	defer func() { rules = saved }()
 	Register("test-registered", "a test rule", func() Rule { return hebbRule{} })
 	if r, err := NewRule("test-registered"); err != nil || r.Name() != "hebb" {
 		t.Errorf("NewRule(test-registered) = %v, %v", r, err)
