@@ -6,8 +6,9 @@ import (
 )
 
 // PeakGFLOPS measures the machine's multiply-add throughput: threads
-// goroutines each run a loop of independent 8-wide FMAs (scalar
-// multiply-adds with the portable kernel) for about d, and the total
+// goroutines each run a loop of independent FMAs of the widest kind the CPU
+// has (16-wide AVX-512, 8-wide AVX2, or scalar multiply-adds with the
+// portable build; PeakISA names it) for about d, and the total
 // GFLOP/s is returned (an FMA counts as two FLOPs). It is the "% of peak"
 // denominator for benchmarks; d of 100–300 ms gives a stable reading.
 func PeakGFLOPS(threads int, d time.Duration) float64 {
