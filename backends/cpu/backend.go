@@ -3,6 +3,7 @@ package cpu
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"ghlsim/backends"
@@ -39,8 +40,8 @@ type matmul interface {
 
 // New returns a cpu backend that runs kernels on the given number of
 // threads, with the convolution algorithm GHLSIM_CPU_CONV names (ConvAuto
-// when unset). It panics on an unknown GHLSIM_CPU_CONV value; Open returns
-// that as an error instead.
+// when unset). It panics on an unknown GHLSIM_CPU_CONV or unusable
+// GHLSIM_CPU_ISA value; Open returns those as errors instead.
 func New(threads int) *Backend {
 	b, err := Open(threads)
 	if err != nil {
@@ -49,12 +50,17 @@ func New(threads int) *Backend {
 	return b
 }
 
-// Open is New returning an unknown GHLSIM_CPU_CONV value as an error (the
-// registered "cpu" backend opens through it).
+// Open is New returning an unknown GHLSIM_CPU_CONV value, or a
+// GHLSIM_CPU_ISA this CPU cannot run, as an error (the registered "cpu"
+// backend opens through it, so ghl refuses both before anything runs).
 func Open(threads int) (*Backend, error) {
 	conv, err := convFromEnv()
 	if err != nil {
 		return nil, err
+	}
+	if err := gemm.ISAError(); err != nil {
+		msg, _, _ := strings.Cut(err.Error(), "; using ")
+		return nil, fmt.Errorf("%s: unset it or choose a path this CPU has", msg)
 	}
 	b := &Backend{gemm: gemm.New(threads), conv: conv}
 	b.mm = b.gemm
