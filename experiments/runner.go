@@ -267,25 +267,41 @@ func (s *Sweep) runTask(t Task, opt CellOptions) error {
 	}
 	cfg := t.Cell.Config
 	cfg.Seed = uint64(t.Seed)
+	open := cellOpener(opt, cfg.Threads)
+	return s.trainCell(t, func(resume bool, command string) (*Result, error) {
+		return Train(cfg, Options{Out: t.Dir, Resume: resume, Command: command, Log: opt.Log, Progress: opt.Progress, Stop: opt.Stop, OpenBackend: open})
+	})
+}
+
+// cellOpener is opt.OpenBackend (backends.New by default), setting
+// opt.Threads on every backend it opens when the cell's spec leaves its
+// threads at 0; that count is not recorded, so any executor can resume the
+// cell.
+func cellOpener(opt CellOptions, specThreads int) func(string) (backends.Backend, error) {
 	open := opt.OpenBackend
 	if open == nil {
 		open = backends.New
 	}
-	if opt.Threads > 0 && cfg.Threads == 0 {
-		inner, n := open, opt.Threads
-		open = func(name string) (backends.Backend, error) {
-			b, err := inner(name)
-			if err == nil {
-				b.SetThreads(n)
-			}
-			return b, err
-		}
+	if opt.Threads <= 0 || specThreads != 0 {
+		return open
 	}
+	n := opt.Threads
+	return func(name string) (backends.Backend, error) {
+		b, err := open(name)
+		if err == nil {
+			b.SetThreads(n)
+		}
+		return b, err
+	}
+}
+
+// trainCell runs a training cell's train function (resuming when the cell
+// has started) and writes its result.json, recording a failure in
+// error.txt.
+func (s *Sweep) trainCell(t Task, train func(resume bool, command string) (*Result, error)) error {
 	_, statErr := os.Stat(filepath.Join(t.Dir, runfiles.ConfigFile))
 	began := time.Now()
-	res, err := Train(cfg, Options{Out: t.Dir, Resume: statErr == nil,
-		Command: fmt.Sprintf("ghl run %s --budget %s (cell %s, seed %d)", s.Spec.Experiment, s.Spec.Budget, t.Cell.ID(), t.Seed),
-		Log:     opt.Log, Progress: opt.Progress, Stop: opt.Stop, OpenBackend: open})
+	res, err := train(statErr == nil, fmt.Sprintf("ghl run %s --budget %s (cell %s, seed %d)", s.Spec.Experiment, s.Spec.Budget, t.Cell.ID(), t.Seed))
 	if err != nil {
 		err = fmt.Errorf("cell %s seed %d: %w", t.Cell.ID(), t.Seed, err)
 		recordCellError(t, err)

@@ -446,36 +446,10 @@ func (r *spikingRun) telemetry(step int) error {
 func (s *Sweep) runSpikingTask(t Task, opt CellOptions) error {
 	cfg := *t.Cell.Spiking
 	cfg.Seed = uint64(t.Seed)
-	open := opt.OpenBackend
-	if open == nil {
-		open = backends.New
-	}
-	if opt.Threads > 0 && cfg.Threads == 0 { // not recorded: any executor can resume the cell
-		inner, n := open, opt.Threads
-		open = func(name string) (backends.Backend, error) {
-			b, err := inner(name)
-			if err == nil {
-				b.SetThreads(n)
-			}
-			return b, err
-		}
-	}
-	_, statErr := os.Stat(filepath.Join(t.Dir, runfiles.ConfigFile))
-	began := time.Now()
-	res, err := RunSpiking(cfg, SpikingOptions{Out: t.Dir, Resume: statErr == nil,
-		Command: fmt.Sprintf("ghl run %s --budget %s (cell %s, seed %d)", s.Spec.Experiment, s.Spec.Budget, t.Cell.ID(), t.Seed),
-		Log:     opt.Log, Progress: opt.Progress, Stop: opt.Stop, OpenBackend: open})
-	if err != nil {
-		err = fmt.Errorf("cell %s seed %d: %w", t.Cell.ID(), t.Seed, err)
-		recordCellError(t, err)
-		return err
-	}
-	r := cellResult{TestAcc: res.TestAcc, ValAcc: res.ValAcc, TestAtBestVal: res.TestAtBestVal, BestValEpoch: res.BestValEpoch, Seconds: time.Since(began).Seconds()}
-	if err := runfiles.WriteJSONAtomic(filepath.Join(t.Dir, resultFile), r); err != nil {
-		recordCellError(t, err)
-		return err
-	}
-	return nil
+	open := cellOpener(opt, cfg.Threads)
+	return s.trainCell(t, func(resume bool, command string) (*Result, error) {
+		return RunSpiking(cfg, SpikingOptions{Out: t.Dir, Resume: resume, Command: command, Log: opt.Log, Progress: opt.Progress, Stop: opt.Stop, OpenBackend: open})
+	})
 }
 
 // prepareSpikingCell applies the run-wide overrides to a spiking cell of
