@@ -4,12 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"ghlsim/experiments"
-	"ghlsim/internal/runfiles"
 )
 
 // cmdBenchSim is `ghl bench --sim`: the distal-reward network for --seconds
@@ -37,12 +34,6 @@ func cmdBenchSim(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		*out = filepath.Join("runs", "bench-sim-"+time.Now().Format("20060102-150405"))
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
 	fmt.Printf("\ndistal-reward network, %g s simulated, %s\n", cfg.Seconds, rep.CPU)
 	fmt.Printf("%-22s %14s %12s %14s %12s %10s\n", "engine", "wall s/sim s", "spikes/s", "syn events/s", "compile s", "ghlsim ×")
 	g := rep.Rows[0]
@@ -56,10 +47,5 @@ func cmdBenchSim(args []string) error {
 	}
 	fmt.Printf("ghlsim runs (interleaved with Brian2, wall s per simulated s): %.4f; the table uses their median\n", g.WallRuns)
 	fmt.Printf("ghlsim memory: %.1f bytes per plastic synapse; %.2f heap allocations per simulated step\n", g.BytesPerSyn, g.AllocsPerStep)
-	path := filepath.Join(*out, "bench_sim.json")
-	if err := runfiles.WriteJSONAtomic(path, rep); err != nil {
-		return err
-	}
-	fmt.Printf("results: %s\n", path)
-	return nil
+	return writeBenchResult(*out, "bench-sim", "bench_sim", args, rep.CPU, rep)
 }

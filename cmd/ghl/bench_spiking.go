@@ -4,12 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"ghlsim/experiments"
-	"ghlsim/internal/runfiles"
 )
 
 // cmdBenchSpiking is `ghl bench --spiking`: spiking-mnist's training
@@ -38,21 +35,10 @@ func cmdBenchSpiking(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		*out = filepath.Join("runs", "bench-spiking-"+time.Now().Format("20060102-150405"))
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
 	fmt.Printf("\nspiking-mnist presentation: batch %d, T = %d steps of 1 ms, MNIST images, %s\n", rep.Batch, rep.Steps, rep.Device)
 	fmt.Printf("%-6s %10s %16s %12s %12s %16s\n", "rule", "img/s", "syn. events/s", "events/img", "bytes/syn.", "allocs/present.")
 	for _, r := range rep.Rows {
 		fmt.Printf("%-6s %10.1f %16.3g %12.3g %12.1f %16.2f\n", r.Rule, r.ImagesPerS, r.EventsPerS, float64(r.Events)/float64(rep.Batch), r.BytesPerSyn, r.AllocsPerStep)
 	}
-	path := filepath.Join(*out, "bench_spiking.json")
-	if err := runfiles.WriteJSONAtomic(path, rep); err != nil {
-		return err
-	}
-	fmt.Printf("results: %s\n", path)
-	return nil
+	return writeBenchResult(*out, "bench-spiking", "bench_spiking", args, rep.Device, rep)
 }
