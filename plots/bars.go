@@ -99,8 +99,12 @@ func GroupedBars(t runfiles.Table, st Style) ([]byte, error) {
 	}
 	p.X.Tick.Marker = ticks
 	p.X.Tick.Length = 0
-	if len(rows) > 4 {
-		// Many settings: slant the labels so they do not run into each other.
+	longest := 0
+	for _, r := range rows {
+		longest = max(longest, len([]rune(r.Name)))
+	}
+	if len(rows) > 4 || len(rows) > 1 && longest > 12 {
+		// Many or long settings: slant the labels so they do not run into each other.
 		p.X.Tick.Label.Rotation = math.Pi / 4
 		p.X.Tick.Label.XAlign = draw.XRight
 		p.X.Tick.Label.YAlign = draw.YTop

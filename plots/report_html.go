@@ -231,23 +231,29 @@ func writeTable(w *htmlWriter, caption string, head []string, rows [][]string, l
 // the paper's number.
 func writeResults(w *htmlWriter, t runfiles.Table) {
 	cols := tableColumns(t.Rows)
+	colours := columnColors(t.Rows, cols)
+	paper := tableHasPaper(t)
+	span := 2
+	if paper {
+		span = 3
+	}
 	w.WriteString("<table class=\"results\">\n")
 	w.el("caption", "", fmt.Sprintf("%s — %s; experiment %s v%d, budget %s; ours = mean ± sample std over n seeds.",
 		orDash(t.Title), orDash(t.Metric), orDash(t.Experiment), t.Version, orDash(t.Budget)))
 	w.WriteString("<thead><tr><th rowspan=\"2\">setting</th>")
 	for _, c := range cols {
-		clr := RuleColor(c)
-		for _, row := range t.Rows {
-			if cell, ok := findCell(row, c); ok {
-				clr = cellColor(cell)
-				break
-			}
+		clr, ok := colours[c]
+		if !ok {
+			clr = RuleColor(c)
 		}
-		fmt.Fprintf(w, "<th colspan=\"3\"><span class=\"swatch\" style=\"background:%s\"></span>%s</th>", hexColor(clr), esc(c))
+		fmt.Fprintf(w, "<th colspan=\"%d\"><span class=\"swatch\" style=\"background:%s\"></span>%s</th>", span, hexColor(clr), esc(c))
 	}
 	w.WriteString("</tr>\n<tr>")
 	for range cols {
-		w.WriteString("<th class=\"sub\">ours</th><th class=\"sub\">n</th><th class=\"sub\">paper</th>")
+		w.WriteString("<th class=\"sub\">ours</th><th class=\"sub\">n</th>")
+		if paper {
+			w.WriteString("<th class=\"sub\">paper</th>")
+		}
 	}
 	w.WriteString("</tr></thead>\n<tbody>\n")
 	for _, row := range t.Rows {
@@ -255,10 +261,16 @@ func writeResults(w *htmlWriter, t runfiles.Table) {
 		for _, c := range cols {
 			cell, ok := findCell(row, c)
 			if !ok {
-				w.WriteString("<td>—</td><td class=\"n\"></td><td class=\"paper\">—</td>")
+				w.WriteString("<td>—</td><td class=\"n\"></td>")
+				if paper {
+					w.WriteString("<td class=\"paper\">—</td>")
+				}
 				continue
 			}
-			fmt.Fprintf(w, "<td>%s</td><td class=\"n\">%s</td><td class=\"paper\">%s</td>", esc(oursText(cell)), strconv.Itoa(cell.N), esc(paperText(cell)))
+			fmt.Fprintf(w, "<td>%s</td><td class=\"n\">%s</td>", esc(oursText(cell)), strconv.Itoa(cell.N))
+			if paper {
+				fmt.Fprintf(w, "<td class=\"paper\">%s</td>", esc(paperText(cell)))
+			}
 		}
 		w.WriteString("</tr>\n")
 	}

@@ -122,20 +122,32 @@ func mdResults(b *bytes.Buffer, t runfiles.Table) {
 	fmt.Fprintf(b, "%s — %s; experiment %s v%d, budget %s; ours = mean ± sample std over n seeds.\n\n",
 		orDash(t.Title), orDash(t.Metric), orDash(t.Experiment), t.Version, orDash(t.Budget))
 	cols := tableColumns(t.Rows)
+	paper := tableHasPaper(t)
 	head := []string{"setting"}
 	for _, c := range cols {
-		head = append(head, c+" (ours)", "n", c+" (paper)")
+		head = append(head, c+" (ours)", "n")
+		if paper {
+			head = append(head, c+" (paper)")
+		}
 	}
 	var rows [][]string
 	for _, row := range t.Rows {
 		r := []string{row.Name}
 		for _, c := range cols {
 			cell, ok := findCell(row, c)
-			if !ok {
-				r = append(r, "—", "", "—")
-				continue
+			switch {
+			case !ok:
+				r = append(r, "—", "")
+			default:
+				r = append(r, oursText(cell), strconv.Itoa(cell.N))
 			}
-			r = append(r, oursText(cell), strconv.Itoa(cell.N), paperText(cell))
+			if paper {
+				if ok {
+					r = append(r, paperText(cell))
+				} else {
+					r = append(r, "—")
+				}
+			}
 		}
 		rows = append(rows, r)
 	}

@@ -173,6 +173,19 @@ func oursText(c runfiles.Cell) string {
 	return fmt.Sprintf("%.2f ± %.2f", c.Mean, c.Std)
 }
 
+// tableHasPaper reports whether any cell of t has the paper's number; a
+// table without one (polarity, spiking-mnist, …) gets no paper columns.
+func tableHasPaper(t runfiles.Table) bool {
+	for _, r := range t.Rows {
+		for _, c := range r.Cells {
+			if c.Paper != nil && finite(*c.Paper) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // paperText formats the paper's number, "—" when it has none.
 func paperText(c runfiles.Cell) string {
 	if c.Paper == nil || !finite(*c.Paper) {
