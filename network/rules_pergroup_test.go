@@ -1,7 +1,6 @@
 package network_test
 
 import (
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -24,24 +23,10 @@ func pgDeepHebb(t testing.TB, r network.Rules) *network.Network {
 	return n
 }
 
-// pgBatch is a seeded batch of n normal inputs of feat values and labels.
-func pgBatch(seed uint64, n, feat, classes int) ([]float32, []int32) {
-	r := rand.New(rand.NewPCG(seed, 7))
-	x := make([]float32, n*feat)
-	for i := range x {
-		x[i] = float32(r.NormFloat64())
-	}
-	y := make([]int32, n)
-	for i := range y {
-		y[i] = int32(r.IntN(classes))
-	}
-	return x, y
-}
-
 // pgStep trains n one step on a fixed batch and returns its weights.
 func pgStep(t testing.TB, n *network.Network, h network.Hyper) map[string]network.HostTensor {
 	t.Helper()
-	x, y := pgBatch(3, 2, 3*32*32, 10)
+	x, y := batch(3, 2, 3*32*32, 10)
 	if _, err := n.TrainStep(x, y, h); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +173,7 @@ func TestPerGroupStepAllocatesNothing(t *testing.T) {
 	n := pgDeepHebb(t, network.Rules{Hidden: "ghl", Groups: map[string]network.GroupRule{
 		"conv1": {Rule: "hebb", LR: new(float32(0.02))}, "conv3": {Rule: "sign", Modulator: "flip:0.1"},
 	}})
-	x, y := pgBatch(5, 2, 3*32*32, 10)
+	x, y := batch(5, 2, 3*32*32, 10)
 	for range 2 {
 		if _, err := n.TrainStep(x, y, pgHyper); err != nil {
 			t.Fatal(err)

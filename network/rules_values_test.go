@@ -17,7 +17,7 @@ import (
 func valuesSteps(t *testing.T, n *network.Network) map[string]network.HostTensor {
 	t.Helper()
 	for k := range 3 {
-		x, y := pgBatch(uint64(20+k), 2, 3*32*32, 10)
+		x, y := batch(uint64(20+k), 2, 3*32*32, 10)
 		if _, err := n.TrainStep(x, y, pgHyper); err != nil {
 			t.Fatal(err)
 		}

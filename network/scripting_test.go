@@ -143,7 +143,7 @@ func TestScriptPyTorchExportLoads(t *testing.T) {
 	if want := []string{"bn1.num_batches_tracked", "conv1.hebbian_grad"}; !slices.Equal(ignored, want) {
 		t.Errorf("ignored %v, want %v", ignored, want)
 	}
-	x, y := pgBatch(9, 16, 144, 4)
+	x, y := batch(9, 16, 144, 4)
 	logits := func(n *network.Network) []float32 {
 		n.Evaluate(x, y, 16)
 		out := make([]float32, n.Logits.Shape.Len())
