@@ -38,6 +38,12 @@ type OjaParams struct {
 	AntiHebbian bool
 	// Conv is the convolution that produced u (ignored for dense layers).
 	Conv ConvParams
+	// Y, when not nil, is the competition's output y itself (the shape of
+	// u), computed by the caller — the spikes of a population whose neurons
+	// compete through lateral inhibition (network.SpikingParams.Competition)
+	// — and used in place of softmax(TInv·u); TInv and AntiHebbian are then
+	// ignored. H = Σ y·patch(x) − (Σ y·u)⊙W as ever.
+	Y Tensor
 }
 
 // Backend is one compute device. Every method writes into its first

@@ -20,7 +20,7 @@
 // y = softmax(t_inv·u), the Oja-SWTA term H = Σ y·patch(x) − (Σ y·u)·W, the
 // normalisation, the sign and the update — is written out once as plain
 // float64 Go in ghl_reference.go: ReferenceForward, ReferenceSoftWTA,
-// ReferenceOjaSWTA, ReferenceNormalise, ReferenceSign, ReferenceGHLUpdate
+// ReferenceOjaSWTA (ReferenceOjaGiven for a given competition output), ReferenceNormalise, ReferenceSign, ReferenceGHLUpdate
 // and ReferenceGHL (one whole step). Read it for the formula; call it to
 // check a result. The backends compute the same with fused float32 kernels
 // (Backend.OjaSWTA, backends.HebbGradFuser, Backend.ModulatedUpdate), and

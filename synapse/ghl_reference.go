@@ -127,11 +127,19 @@ func ReferenceSoftWTA(u ReferenceTensor, tInv float64, anti bool) ReferenceTenso
 // group's pre-activation (ReferenceForward(x, w, p.Conv), or the one a
 // backend computed); p.Conv is ignored for dense groups.
 func ReferenceOjaSWTA(x, u, w ReferenceTensor, p backends.OjaParams) ReferenceTensor {
-	pt := referencePatches(x, w, p.Conv)
-	if !u.Shape.Equal(pt.uShape) {
-		panic(fmt.Sprintf("synapse: ReferenceOjaSWTA: u %v, want %v for x %v and w %v", u.Shape, pt.uShape, x.Shape, w.Shape))
+	return ReferenceOjaGiven(x, ReferenceSoftWTA(u, float64(p.TInv), p.AntiHebbian), u, w, p.Conv)
+}
+
+// ReferenceOjaGiven is ReferenceOjaSWTA for a competition output y given by
+// the caller (backends.OjaParams.Y: the spikes of a population competing
+// through lateral inhibition) instead of softmax(t_inv·u):
+//
+//	H_k = Σ_{b,p} y[b,k,p]·patch(x)[b,p] − (Σ_{b,p} y[b,k,p]·u[b,k,p])·W_k
+func ReferenceOjaGiven(x, y, u, w ReferenceTensor, conv backends.ConvParams) ReferenceTensor {
+	pt := referencePatches(x, w, conv)
+	if !u.Shape.Equal(pt.uShape) || !y.Shape.Equal(pt.uShape) {
+		panic(fmt.Sprintf("synapse: ReferenceOjaGiven: u %v and y %v, want %v for x %v and w %v", u.Shape, y.Shape, pt.uShape, x.Shape, w.Shape))
 	}
-	y := ReferenceSoftWTA(u, float64(p.TInv), p.AntiHebbian)
 	k := w.Shape[0]
 	h := NewReferenceTensor(w.Shape)
 	for c := range k {

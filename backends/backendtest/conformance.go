@@ -34,6 +34,7 @@ func Conformance(t *testing.T, open func() backends.Backend) {
 		{"OjaSWTA", testOja},
 		{"OjaSWTAHand", testOjaHand},
 		{"Conv2DBackwardWeightHebb", testFused},
+		{"OjaGivenY", testOjaGiven},
 		{"Updates", testUpdates},
 		{"Determinism", testDeterminism},
 	}

@@ -137,3 +137,50 @@ func testFused(t *testing.T, bk backends.Backend) {
 		}
 	}
 }
+
+// testOjaGiven checks OjaSWTA and Conv2DBackwardWeightHebb with the
+// competition's output given (OjaParams.Y: spikes of a population under
+// lateral inhibition, and a continuous y) against refOjaGiven; TInv and
+// AntiHebbian must then have no effect.
+func testOjaGiven(t *testing.T, bk backends.Backend) {
+	for i, c := range ojaCases {
+		for _, spikes := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%v_spikes=%v", c, spikes), func(t *testing.T) {
+				h := newHarness(bk, 1200+uint64(i))
+				d := c.data(h)
+				y := h.randn(len(d.u), 1)
+				if spikes {
+					for j, v := range y {
+						y[j] = 0
+						if v > 0.5 {
+							y[j] = 1
+						}
+					}
+				}
+				xt, ut, wt, yt := h.tensor(d.xs, d.x), h.tensor(d.us, d.u), h.tensor(d.ws, d.w), h.tensor(d.us, y)
+				ref, scale := refOjaGiven(c.convSpec, f64(d.x), f64(y), f64(d.u), f64(d.w))
+				p := backends.OjaParams{TInv: 3, AntiHebbian: true, Conv: c.P, Y: yt}
+				ht := h.tensor(d.ws, nil)
+				m := bk.OjaSWTA(ht, xt, ut, wt, p)
+				got := h.get(ht)
+				closeTo(t, "H", got, ref, tolHebb, scale)
+				if own := maxAbs64(f64(got)); float64(m) != own {
+					t.Errorf("returned max|H| %g is not max|h| = %g of the h written", m, own)
+				}
+				f, ok := bk.(backends.HebbGradFuser)
+				if !ok {
+					return
+				}
+				dy := h.randn(len(d.u), 1)
+				dwt, dbt, fh := h.tensor(d.ws, nil), h.tensor(backends.Shape{c.K}, nil), h.tensor(d.ws, nil)
+				fm := f.Conv2DBackwardWeightHebb(dwt, dbt, fh, xt, h.tensor(d.us, dy), ut, wt, p)
+				rdw, _ := refConvBackwardWeight(c.convSpec, f64(d.x), f64(dy))
+				closeTo(t, "fused dw", h.get(dwt), rdw, tolGEMM, 1e-30)
+				closeTo(t, "fused H", h.get(fh), ref, tolHebb, scale)
+				if math.Abs(float64(fm-m)) > tolHebb*scale {
+					t.Errorf("fused max|H| = %g, OjaSWTA gives %g", fm, m)
+				}
+			})
+		}
+	}
+}

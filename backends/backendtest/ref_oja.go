@@ -39,7 +39,13 @@ func refSWTA(batch, k, p int, u []float64, tinv float64, anti bool) []float64 {
 // scale that float32 error is measured against.
 func refOja(s convSpec, x, u, w []float64, tinv float64, anti bool) (h []float64, scale float64) {
 	ho, wo := s.out()
-	y := refSWTA(s.B, s.K, ho*wo, u, tinv, anti)
+	return refOjaGiven(s, x, refSWTA(s.B, s.K, ho*wo, u, tinv, anti), u, w)
+}
+
+// refOjaGiven is refOja for a competition output y given by the caller
+// (OjaParams.Y): the same A, s and H with y in place of the softmax.
+func refOjaGiven(s convSpec, x, y, u, w []float64) (h []float64, scale float64) {
+	ho, wo := s.out()
 	_, nw, _ := s.sizes()
 	a := make([]float64, nw)
 	s.tap(func(xi, wi, yi int) {

@@ -8,7 +8,8 @@ import (
 
 // OjaSWTA computes the unnormalised Oja-SWTA Hebbian term of ALGORITHM.md §1
 // into h (shape of w): y = softmax(TInv·u) over channels at every position
-// (anti-Hebbian: −y for every channel but the winner argmax_k u),
+// (anti-Hebbian: −y for every channel but the winner argmax_k u; p.Y, when
+// set, is y itself),
 // A = yᵀ·patches(x) as one GEMM per chunk of samples, s_k = Σ_{b,p} y_k·u_k,
 // H = A − s⊙W. It returns max|H|. A rank-2 x [B,N], u [B,K] and w [K,N]
 // describe a dense layer (p.Conv is then ignored). h must not share
@@ -22,7 +23,7 @@ func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) floa
 		panic("cpu: OjaSWTA: h shares storage with an input")
 	}
 	lt := &b.ws.lt
-	*lt = leftTask{u: ut.data, tinv: p.TInv, anti: p.AntiHebbian}
+	*lt = leftTask{u: ut.data, y: givenY("OjaSWTA", ht, xt, ut, p), tinv: p.TInv, anti: p.AntiHebbian}
 	b.patchProduct(&g, xt.data, lt, g.K, ht.data)
 	m := b.oja(ht.data, nil, ht.data, wt.data, lt.s, g.CKK)
 	*lt = leftTask{}
@@ -46,7 +47,7 @@ func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Te
 	}
 	acc := grow32(&b.ws.acc, 2*g.K*g.CKK)
 	lt := &b.ws.lt
-	*lt = leftTask{dy: dyt.data, u: ut.data, tinv: p.TInv, anti: p.AntiHebbian}
+	*lt = leftTask{dy: dyt.data, u: ut.data, y: givenY(op, ht, xt, ut, p), tinv: p.TInv, anti: p.AntiHebbian}
 	b.patchProduct(&g, xt.data, lt, 2*g.K, acc)
 	m := b.oja(ht.data, dwt.data, acc, wt.data, lt.s, g.CKK)
 	*lt = leftTask{}
@@ -54,6 +55,20 @@ func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Te
 		b.chanSum(db, dyt.data, g.B, g.K, g.P)
 	}
 	return m
+}
+
+// givenY returns the data of p.Y (nil when the competition is the softmax),
+// checked to have the shape of u and not to share storage with h or x.
+func givenY(op string, h, x, u *Tensor, p backends.OjaParams) []float32 {
+	if p.Y == nil {
+		return nil
+	}
+	yt := tensorOf(p.Y)
+	sameShape(op, "Y", yt, u.shape)
+	if sameData(yt, h) || sameData(yt, x) {
+		panic(fmt.Sprintf("cpu: %s: Y shares storage with h or x", op))
+	}
+	return yt.data
 }
 
 // oja finishes the Hebbian term (ALGORITHM.md §1 step 4) from acc, the GEMM

@@ -68,6 +68,7 @@ func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c 
 type leftTask struct {
 	g      convGeom
 	dy, u  []float32 // whole tensors [B, K, P]; either may be nil
+	y      []float32 // [B, K, P]: the competition's output given (nil: softmax of u)
 	tinv   float32
 	anti   bool
 	b0, ld int
@@ -88,8 +89,28 @@ func (t *leftTask) run(s int) {
 		}
 		row = K
 	}
-	if t.u != nil {
+	switch {
+	case t.y != nil:
+		t.given(s, row)
+	case t.u != nil:
 		t.softmax(s, row)
+	}
+}
+
+// given copies the caller's competition output y of sample s into rows
+// row0.. of L and stores the sample's Σ_p y_k·u_k for every k.
+func (t *leftTask) given(s, row0 int) {
+	K, P := t.g.K, t.g.P
+	u := t.u[(t.b0+s)*K*P : (t.b0+s+1)*K*P]
+	y := t.y[(t.b0+s)*K*P : (t.b0+s+1)*K*P]
+	for k := 0; k < K; k++ {
+		lr := t.l[(row0+k)*t.ld+s*P : (row0+k)*t.ld+(s+1)*P]
+		copy(lr, y[k*P:(k+1)*P])
+		var acc float64
+		for p, v := range u[k*P : (k+1)*P] {
+			acc += float64(lr[p]) * float64(v)
+		}
+		t.part[s*K+k] = acc
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 const ShimName = "libghl_shim.so"
 
 // abiVersion is the GHL_SHIM_ABI of shim/ghl_shim.h this package calls.
-const abiVersion = 2 // 2: data-parallel collectives (ghl_dist_*, dist.go)
+const abiVersion = 3 // 2: data-parallel collectives (ghl_dist_*, dist.go); 3: a given competition output y in ghl_oja_swta and ghl_backward_weight_hebb
 
 // BuildCommand is the command that builds the shim, quoted in errors.
 const BuildCommand = "make -C backends/torch shim (or: sh backends/torch/shim/build.sh; needs libtorch: apt-get install libtorch-dev, or a pip PyTorch)"

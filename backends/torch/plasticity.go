@@ -18,7 +18,10 @@ func (b *Backend) setOja(p backends.OjaParams) uintptr {
 }
 
 // checkOja validates the shapes of an Oja-SWTA call.
-func checkOja(op string, h, x, u, w *Tensor, p backends.OjaParams) {
+func checkOja(op string, h, x, u, w, y *Tensor, p backends.OjaParams) {
+	if y != nil && !y.shape.Equal(u.shape) {
+		panic(fmt.Sprintf("torch: %s: Y %v must have the shape of u %v", op, y.shape, u.shape))
+	}
 	if !h.shape.Equal(w.shape) {
 		panic(fmt.Sprintf("torch: %s: h %v must have the shape of w %v", op, h.shape, w.shape))
 	}
@@ -37,13 +40,13 @@ func checkOja(op string, h, x, u, w *Tensor, p backends.OjaParams) {
 // for the device). The plain float64 form of the same math is
 // synapse.ReferenceOjaSWTA (synapse/ghl_reference.go).
 func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) (maxAbs float32) {
-	th, tx, tu, tw := b.t(h), b.t(x), b.t(u), b.t(w)
-	checkOja("OjaSWTA", th, tx, tu, tw, p)
+	th, tx, tu, tw, ty := b.t(h), b.t(x), b.t(u), b.t(w), b.opt(p.Y)
+	checkOja("OjaSWTA", th, tx, tu, tw, ty, p)
 	b.enter()
 	defer b.mu.Unlock()
 	anti := b.setOja(p)
-	b.do("OjaSWTA", b.lib.ojaSWTA, th.h, tx.h, tu.h, tw.h, b.s.fp, anti, b.s.ip, b.s.f32p, b.s.errp)
-	keep(th, tx, tu, tw)
+	b.do("OjaSWTA", b.lib.ojaSWTA, th.h, tx.h, ty.handle(), tu.h, tw.h, b.s.fp, anti, b.s.ip, b.s.f32p, b.s.errp)
+	keep(th, tx, tu, tw, ty)
 	return b.s.f32
 }
 
@@ -53,14 +56,14 @@ func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) (max
 // input patches are read once. It returns max|H|.
 func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Tensor, p backends.OjaParams) (maxAbs float32) {
 	tdw, tdb, th, tx := b.t(dw), b.opt(dbias), b.t(h), b.t(x)
-	tdy, tu, tw := b.t(dy), b.t(u), b.t(w)
-	checkOja("Conv2DBackwardWeightHebb", th, tx, tu, tw, p)
+	tdy, tu, tw, ty := b.t(dy), b.t(u), b.t(w), b.opt(p.Y)
+	checkOja("Conv2DBackwardWeightHebb", th, tx, tu, tw, ty, p)
 	b.enter()
 	defer b.mu.Unlock()
 	anti := b.setOja(p)
-	b.do("Conv2DBackwardWeightHebb", b.lib.backwardWeightHebb, tdw.h, tdb.handle(), th.h, tx.h, tdy.h,
+	b.do("Conv2DBackwardWeightHebb", b.lib.backwardWeightHebb, tdw.h, tdb.handle(), th.h, tx.h, ty.handle(), tdy.h,
 		tu.h, tw.h, b.s.fp, anti, b.s.ip, b.s.f32p, b.s.errp)
-	keep(tdw, tdb, th, tx, tdy, tu, tw)
+	keep(tdw, tdb, th, tx, tdy, tu, tw, ty)
 	return b.s.f32
 }
 

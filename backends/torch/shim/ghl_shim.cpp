@@ -150,6 +150,15 @@ at::Tensor swta(const at::Tensor& u, float tinv, bool anti) {
   return y;
 }
 
+// competition returns the caller's y when given (checked against u's shape),
+// else swta(u, tinv, anti).
+at::Tensor competition(ghl_tensor* yg, const at::Tensor& u, float tinv, bool anti) {
+  if (yg == nullptr) return swta(u, tinv, anti);
+  auto& y = T(yg, "y");
+  TORCH_CHECK(y.sizes() == u.sizes(), "oja: y ", y.sizes(), " must have the shape of u ", u.sizes());
+  return y;
+}
+
 // oja returns H = A − (Σ y⊙u) ⊙ W for a correlation A already computed.
 at::Tensor oja(const at::Tensor& a, const at::Tensor& y, const at::Tensor& u, const at::Tensor& w) {
   if (w.dim() == 4) {
@@ -733,11 +742,11 @@ int ghl_softmax_xent(ghl_tensor* dlogits, ghl_tensor* logits, const int32_t* lab
 
 // ---- plasticity and optimisers -----------------------------------------------------------
 
-int ghl_oja_swta(ghl_tensor* h, ghl_tensor* x, ghl_tensor* u, ghl_tensor* w, const float* s,
-                 int64_t anti, const int64_t* cp, float* maxabs, char** err) {
+int ghl_oja_swta(ghl_tensor* h, ghl_tensor* x, ghl_tensor* yg, ghl_tensor* u, ghl_tensor* w,
+                 const float* s, int64_t anti, const int64_t* cp, float* maxabs, char** err) {
   GHL_TRY
   auto &hh = T(h, "h"), &xx = T(x, "x"), &uu = T(u, "u"), &ww = T(w, "w");
-  auto y = swta(uu, s[0], anti != 0);
+  auto y = competition(yg, uu, s[0], anti != 0);
   at::Tensor a;
   if (ww.dim() == 4) {
     a = weight_grad(xx, y, ww.size(2), ww.size(3), conv_params(cp));
@@ -752,12 +761,13 @@ int ghl_oja_swta(ghl_tensor* h, ghl_tensor* x, ghl_tensor* u, ghl_tensor* w, con
 }
 
 int ghl_backward_weight_hebb(ghl_tensor* dw, ghl_tensor* dbias, ghl_tensor* h, ghl_tensor* x,
-                             ghl_tensor* dy, ghl_tensor* u, ghl_tensor* w, const float* s,
-                             int64_t anti, const int64_t* cp, float* maxabs, char** err) {
+                             ghl_tensor* yg, ghl_tensor* dy, ghl_tensor* u, ghl_tensor* w,
+                             const float* s, int64_t anti, const int64_t* cp, float* maxabs,
+                             char** err) {
   GHL_TRY
   auto &gw = T(dw, "dw"), &hh = T(h, "h"), &xx = T(x, "x"), &g = T(dy, "dy"),
              &uu = T(u, "u"), &ww = T(w, "w");
-  auto y = swta(uu, s[0], anti != 0);
+  auto y = competition(yg, uu, s[0], anti != 0);
   auto both = at::cat({g, y}, 1);  // [B, 2K, ...]: one pass over the patches
   int64_t k = ww.size(0);
   at::Tensor ab;

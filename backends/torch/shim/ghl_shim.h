@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /* ABI 2 added the data-parallelism section (ghl_dist_*, GHL_I8, GHL_F64). */
-#define GHL_SHIM_ABI 2
+#define GHL_SHIM_ABI 3
 
 #define GHL_OK 0
 #define GHL_ERR 1
@@ -171,17 +171,20 @@ int ghl_softmax_xent(ghl_tensor* dlogits, ghl_tensor* logits, const int32_t* lab
 /* ---- plasticity and optimisers ----------------------------------------- */
 
 /* Oja-SWTA Hebbian term (ALGORITHM.md §1): y = softmax(s[0]·u, axis 1)
- * (anti != 0: non-winners get −y), h = yᵀ·patches(x) − (Σ y⊙u)·w; conv when
- * w is 4-d (cp used), dense when 2-d. *maxabs = max |h|. */
-int ghl_oja_swta(ghl_tensor* h, ghl_tensor* x, ghl_tensor* u, ghl_tensor* w,
-                 const float* s, int64_t anti, const int64_t* cp, float* maxabs,
-                 char** err);
+ * (anti != 0: non-winners get −y), or the caller's y when y is not NULL
+ * (a competition by lateral inhibition; s[0] and anti are then ignored),
+ * h = yᵀ·patches(x) − (Σ y⊙u)·w; conv when w is 4-d (cp used), dense when
+ * 2-d. *maxabs = max |h|. */
+int ghl_oja_swta(ghl_tensor* h, ghl_tensor* x, ghl_tensor* y, ghl_tensor* u,
+                 ghl_tensor* w, const float* s, int64_t anti, const int64_t* cp,
+                 float* maxabs, char** err);
 /* ghl_conv2d_backward_weight and ghl_oja_swta in one weight-gradient pass
- * (dy and y stacked along the output channels). */
+ * (dy and y stacked along the output channels); y as in ghl_oja_swta. */
 int ghl_backward_weight_hebb(ghl_tensor* dw, ghl_tensor* dbias, ghl_tensor* h,
-                             ghl_tensor* x, ghl_tensor* dy, ghl_tensor* u,
-                             ghl_tensor* w, const float* s, int64_t anti,
-                             const int64_t* cp, float* maxabs, char** err);
+                             ghl_tensor* x, ghl_tensor* y, ghl_tensor* dy,
+                             ghl_tensor* u, ghl_tensor* w, const float* s,
+                             int64_t anti, const int64_t* cp, float* maxabs,
+                             char** err);
 /* w ← w − lr·(|e|·eScale ⊙ m + wd·w); s = {eScale, lr, wd}. */
 int ghl_modulated_update(ghl_tensor* w, ghl_tensor* e, ghl_tensor* m,
                          const float* s, char** err);
