@@ -18,7 +18,19 @@ type SpikingParams struct {
 	C, H, W, Classes int
 	// Channels are the two conv layers' widths (5×5 kernels, padding 2).
 	Channels [2]int
-	// TInv are the conv layers' soft-WTA inverse temperatures (ALGORITHM.md §1).
+	// Competition is how a conv layer's neurons compete for the Oja term
+	// (the y of ALGORITHM.md §1): "softmax" (or "") — y = softmax(TInv·u)
+	// over the channels at every position, as in the batched rule — or
+	// "lateral" — y is the neuron's own spike, and the competition is
+	// lateral inhibition: each spike lowers, at the next step, the current
+	// of the other channels' neurons at its position by Inhibition (in
+	// units of the current, so relative to Theta). Under "lateral" the
+	// inhibition is part of the network, so BPTT runs through it too.
+	Competition string
+	// Inhibition is κ of the lateral competition (ignored under softmax).
+	Inhibition float32
+	// TInv are the conv layers' soft-WTA inverse temperatures (ALGORITHM.md
+	// §1; the softmax competition only).
 	TInv [2]float32
 	// Steps is the presentation length T in steps of DTMS ms (1…64).
 	Steps int
@@ -63,6 +75,13 @@ func DefaultSpiking() SpikingParams {
 		STDPDepression: 0.75}
 }
 
+// DefaultInhibition is the lateral inhibition κ SpikingNet's "lateral"
+// competition starts from: a spike takes half a threshold from its rivals.
+const DefaultInhibition = 0.5
+
+// lateral reports whether the conv layers compete by lateral inhibition.
+func (p SpikingParams) lateral() bool { return p.Competition == "lateral" }
+
 // Validate reports the first bad parameter.
 func (p SpikingParams) Validate() error {
 	switch {
@@ -82,6 +101,10 @@ func (p SpikingParams) Validate() error {
 		return fmt.Errorf("network: spiking MaxRate %v must be in (0, 1] spikes per step", p.MaxRate)
 	case math.IsNaN(p.LatencyMS) || p.LatencyMS < 0 || math.IsInf(p.LatencyMS, 0):
 		return fmt.Errorf("network: spiking LatencyMS %v must be finite and ≥ 0", p.LatencyMS)
+	case p.Competition != "" && p.Competition != "softmax" && p.Competition != "lateral":
+		return fmt.Errorf("network: spiking competition %q: use softmax (y = softmax(t_inv·u), the batched rule's) or lateral (y = spikes under lateral inhibition of strength Inhibition)", p.Competition)
+	case p.Competition == "lateral" && !(p.Inhibition > 0 && p.Inhibition < 1e6):
+		return fmt.Errorf("network: spiking lateral inhibition %v must be positive and finite (the current each spike takes from the other channels' neurons at its position; %v is a good start)", p.Inhibition, DefaultInhibition)
 	case !(p.STDPDepression >= 0) || math.IsInf(p.STDPDepression, 0):
 		return fmt.Errorf("network: spiking STDPDepression %v must be finite and ≥ 0 (A₋/A₊ of rstdp; 0.75 in Mozafari et al. 2019)", p.STDPDepression)
 	}
@@ -175,6 +198,9 @@ func NewSpikingNet(b backends.Backend, p SpikingParams, batch int, seed uint64, 
 		out := backends.Shape{batch, ch[l+1], hw[l][0], hw[l][1]}
 		inShape := backends.Shape{batch, ch[l], hw[l][0], hw[l][1]}
 		n.lif[l] = newLIFLayer(b, out, p.Steps, beta, p.Theta, p.Width, p.Smooth)
+		if p.lateral() {
+			n.lif[l].inhibit(p.Inhibition)
+		}
 		for t := 0; t < p.Steps; t++ {
 			n.cur[l] = append(n.cur[l], b.Alloc(out))
 			n.pooled[l] = append(n.pooled[l], b.Alloc(backends.Shape{batch, ch[l+1], hw[l+1][0], hw[l+1][1]}))
@@ -281,7 +307,10 @@ func (n *SpikingNet) encode(images []float32, key int) error {
 //	x̄_t = e^{−dt/τ_pre}·x̄_{t−1} + x_t,   E_t = e^{−dt/τ_e}·E_{t−1} + H(x̄_t, I_t, W)
 //
 // and hands E_T to its group as the Hebbian term (normalised by max|E_T| as
-// in the batched rule).
+// in the batched rule). H is the Oja term Σ y·(x̄ − I·W) with y the softmax
+// of the drives (Competition softmax) or the spikes s_t of the layer, whose
+// neurons inhibit each other (Competition lateral); I_t is the feed-forward
+// drive W∗x_t in both.
 func (n *SpikingNet) forward(eligibility bool) {
 	b := n.B
 	T := n.P.Steps
@@ -298,14 +327,18 @@ func (n *SpikingNet) forward(eligibility bool) {
 		}
 		for t := 0; t < T; t++ {
 			b.Conv2D(n.cur[l][t], n.in[l][t], w, nil, n.conv[l])
+			n.lif[l].step(t, n.cur[l][t])
 			if eligibility {
 				b.AXPY(n.trace[l], alpha-1, n.trace[l])
 				b.Add(n.trace[l], n.trace[l], n.in[l][t])
-				b.OjaSWTA(n.h[l], n.trace[l], n.cur[l][t], w, g.OjaParams())
+				op := g.OjaParams()
+				if n.P.lateral() {
+					op.Y = n.lif[l].s[t]
+				}
+				b.OjaSWTA(n.h[l], n.trace[l], n.cur[l][t], w, op)
 				b.AXPY(n.elig[l], gamma-1, n.elig[l])
 				b.Add(n.elig[l], n.elig[l], n.h[l])
 			}
-			n.lif[l].step(t, n.cur[l][t])
 			b.AvgPool2D(n.pooled[l][t], n.lif[l].s[t], n.pool)
 		}
 		if eligibility {

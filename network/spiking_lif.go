@@ -17,6 +17,12 @@ import "ghlsim/backends"
 // included): with δr_t = β·δv_{t+1},
 //
 //	δv_t = S′(v_t − θ)·(δs_t − θ·δr_t) + δr_t,   δI_t = δv_t.
+//
+// With lateral inhibition of strength κ (inhibit), every neuron's current
+// also loses κ for each spike of the other channels at its position at the
+// previous step — a fixed 1×1 convolution L with L_kj = −κ(1 − δ_kj):
+//
+//	v_t = β·r_{t−1} + I_t + L∗s_{t−1},   so   δs_{t−1} += Lᵀ∗δv_t.
 type lifLayer struct {
 	b             backends.Backend
 	beta, theta   float32
@@ -26,7 +32,28 @@ type lifLayer struct {
 	r, t1, t2     backends.Tensor   // scratch
 	ones          backends.Tensor
 	dvNext, deriv backends.Tensor
+	// lateral inhibition (nil without): L [K, K, 1, 1] and a scratch
+	lat, latCur backends.Tensor
 }
+
+// inhibit makes the layer's neurons inhibit each other with strength κ.
+func (l *lifLayer) inhibit(kappa float32) {
+	shape := l.r.Shape()
+	k := shape[1]
+	w := make([]float32, k*k)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			if i != j {
+				w[i*k+j] = -kappa
+			}
+		}
+	}
+	l.lat, l.latCur = l.b.Alloc(backends.Shape{k, k, 1, 1}), l.b.Alloc(shape)
+	l.b.Upload(l.lat, w)
+}
+
+// latConv is the 1×1 convolution of the lateral inhibition.
+var latConv = backends.ConvParams{Stride: 1}
 
 func newLIFLayer(b backends.Backend, shape backends.Shape, steps int, beta, theta, width float32, smooth bool) *lifLayer {
 	l := &lifLayer{b: b, beta: beta, theta: theta, width: width, smooth: smooth}
@@ -45,6 +72,10 @@ func (l *lifLayer) step(t int, in backends.Tensor) {
 	b.Copy(l.v[t], in)
 	if t > 0 {
 		b.AXPY(l.v[t], l.beta, l.r)
+		if l.lat != nil {
+			b.Conv2D(l.latCur, l.s[t-1], l.lat, nil, latConv)
+			b.Add(l.v[t], l.v[t], l.latCur)
+		}
 	}
 	b.Copy(l.t1, l.v[t])
 	b.AXPY(l.t1, -l.theta, l.ones) // x = v − θ
@@ -91,5 +122,9 @@ func (l *lifLayer) backward(ds []backends.Tensor) {
 		b.Mul(ds[t], ds[t], l.deriv)
 		b.AXPY(ds[t], l.beta, l.dvNext)
 		b.Copy(l.dvNext, ds[t])
+		if l.lat != nil && t > 0 {
+			b.Conv2DBackwardData(l.latCur, ds[t], l.lat, latConv)
+			b.Add(ds[t-1], ds[t-1], l.latCur)
+		}
 	}
 }

@@ -57,6 +57,7 @@ func (r *spikingRef) loss() float64 {
 		c, k := r.ch[l], r.ch[l+1]
 		h, w := r.hw[l][0], r.hw[l][1]
 		rs := make([]float64, r.batch*k*h*w)
+		prev := make([]float64, len(rs)) // s_{t−1}
 		var next [][]float64
 		for t := 0; t < p.Steps; t++ {
 			cur := r.conv(in[t], c, h, w, r.w[l], k)
@@ -65,6 +66,14 @@ func (r *spikingRef) loss() float64 {
 				v := cur[i]
 				if t > 0 {
 					v += r.beta * rs[i]
+				}
+				if p.Competition == "lateral" { // −κ per spike of the other channels at this position
+					bi, q := i/(k*h*w), i%(h*w)
+					for j := 0; j < k; j++ {
+						if o := (bi*k+j)*h*w + q; o != i {
+							v -= float64(p.Inhibition) * prev[o]
+						}
+					}
 				}
 				x := v - float64(p.Theta)
 				s[i] = math.Min(math.Max(x/(2*float64(p.Width))+0.5, 0), 1)
@@ -80,6 +89,7 @@ func (r *spikingRef) loss() float64 {
 				}
 			}
 			next = append(next, pooled)
+			prev = s
 		}
 		in = next
 	}
@@ -123,11 +133,19 @@ func download64(b backends.Backend, t backends.Tensor) []float64 {
 
 // BPTT through the LIF layers (with the ramp whose derivative is the
 // surrogate, so the gradient is exact) matches central finite differences
-// of a float64 re-implementation of the forward pass, for both conv layers.
+// of a float64 re-implementation of the forward pass, for both conv layers,
+// with and without lateral inhibition between a layer's channels.
 func TestSpikingBPTTFiniteDifferences(t *testing.T) {
+	for _, comp := range []string{"softmax", "lateral"} {
+		t.Run(comp, func(t *testing.T) { testSpikingBPTT(t, comp) })
+	}
+}
+
+func testSpikingBPTT(t *testing.T, competition string) {
 	b := cpu.New(1)
 	p := SpikingParams{C: 1, H: 8, W: 8, Classes: 3, Channels: [2]int{2, 3}, TInv: [2]float32{1, 1}, Steps: 4, DTMS: 1,
-		TauMMS: 5, Theta: 0.5, Width: 1, Smooth: true, Encoding: "rate", MaxRate: 0.9, TauPreMS: 5, TauEMS: 50}
+		TauMMS: 5, Theta: 0.5, Width: 1, Smooth: true, Encoding: "rate", MaxRate: 0.9, TauPreMS: 5, TauEMS: 50,
+		Competition: competition, Inhibition: 0.3}
 	const batch = 2
 	n, err := NewSpikingNet(b, p, batch, 7, "bp", "grad-sign")
 	if err != nil {
