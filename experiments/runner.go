@@ -336,6 +336,9 @@ func prepareExperimentDir(dir string, sf SpecFile) error {
 	a, _ := json.Marshal(old)
 	b, _ := json.Marshal(sf)
 	if string(a) != string(b) {
+		if old.Experiment == sf.Experiment && old.Version == sf.Version && old.Budget == sf.Budget && old.Seeds == sf.Seeds {
+			return fmt.Errorf("output directory %s holds experiment %s v%d (budget %s, %d seeds) as another build of ghlsim defined it (the cells, settings or notes in its spec.json differ from this build's); choose another --out", dir, old.Experiment, old.Version, old.Budget, old.Seeds)
+		}
 		return fmt.Errorf("output directory %s holds experiment %s v%d (budget %s, %d seeds); rerun with the same arguments to resume it, or choose another --out", dir, old.Experiment, old.Version, old.Budget, old.Seeds)
 	}
 	return nil

@@ -40,12 +40,14 @@ var spikingColumns = []struct {
 	name, rule string
 	lr         float64
 	adam       bool
+	lateral    bool // competition by lateral inhibition (network.DefaultInhibition) instead of softmax
 }{
-	{"GHL in time", "ghl", 0.01, false},
-	{"Sign only", "sign", 0.01, false},
-	{"Hebbian only", "hebb", 0.01, false},
-	{"BPTT (surrogate)", "bp", 1e-3, true},
-	{"R-STDP", "rstdp", 0.01, false},
+	{"GHL in time", "ghl", 0.01, false, false},
+	{"GHL in time, lateral inhibition", "ghl", 0.01, false, true},
+	{"Sign only", "sign", 0.01, false, false},
+	{"Hebbian only", "hebb", 0.01, false, false},
+	{"BPTT (surrogate)", "bp", 1e-3, true, false},
+	{"R-STDP", "rstdp", 0.01, false, false},
 }
 
 // polarityTimeBase is the base config of a polarity-time cell: GHL in time
@@ -77,7 +79,7 @@ func polarityTimeBase(budget string) SpikingConfig {
 // spikingMNIST is GHL in time on a spiking convolutional network (spiking-mnist).
 var spikingMNIST = &Spec{
 	Name: "spiking-mnist", Version: 1,
-	Title:  "GHL in time — a spiking convolutional network learning MNIST, against Sign only, Hebbian only, BPTT and R-STDP",
+	Title:  "GHL in time — a spiking convolutional network learning MNIST, against lateral inhibition, Sign only, Hebbian only, BPTT and R-STDP",
 	Metric: "test accuracy (%)",
 	Budgets: map[string]string{
 		"smoke": "synthetic 28×28 images, 64 training images, T = 4 (seconds)",
@@ -95,13 +97,17 @@ var spikingMNIST = &Spec{
 			if col.adam {
 				c.HiddenOptimizer = "adam"
 			}
+			if col.lateral {
+				c.Net.Competition, c.Net.Inhibition = "lateral", network.DefaultInhibition
+			}
 			cells = append(cells, CellSpec{Row: "spiking MNIST", Column: col.name, Spiking: &c})
 		}
 		return cells, nil
 	},
 	Notes: []string{
 		"Network: network.SpikingNet — conv 5×5 (16) → LIF → avg-pool 2 → conv 5×5 (32) → LIF → avg-pool 2 → linear readout of the mean pooled spike count; LIF τ_m 10 ms, θ 1, soft reset, dt 1 ms; rate-coded input (intensity × 0.8 spikes per step).",
-		"GHL in time: Δw = −η(|Ê|⊙sign(∂L/∂W) + λw), E the Oja-SWTA term integrated over the presentation from presynaptic traces (τ_pre 5 ms) and membrane drives, decaying with τ_e 100 ms; ∂L/∂W from BPTT with a boxcar surrogate (half-width 0.5).",
+		"GHL in time: Δw = −η(|Ê|⊙sign(∂L/∂W) + λw), E the Oja-SWTA term integrated over the presentation from presynaptic traces (τ_pre 5 ms) and membrane drives, decaying with τ_e 100 ms; ∂L/∂W from BPTT with a boxcar surrogate (half-width 0.5). Its soft-WTA y is the softmax of the drives (t_inv 1 and 0.65).",
+		"GHL in time, lateral inhibition: the same rule with y the layer's own spikes, its neurons competing through lateral inhibition (each spike takes κ = 0.1 from the current of the other channels' neurons at its position at the next step; BPTT runs through the inhibition).",
 		"Sign only: the same sign without |Ê|. Hebbian only: Ê without the sign. BPTT: the surrogate gradient itself, Adam 1e-3. R-STDP: reward-signed STDP of the presentation's spikes (Mozafari et al. 2019), rewards balanced by the batch's hit and miss shares.",
 		"The readout learns by backprop (SGD, momentum 0.9, lr 0.05) in every column; hidden and readout rates anneal by a cosine over the run; batch 32, the last partial batch dropped.",
 	},

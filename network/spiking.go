@@ -76,8 +76,12 @@ func DefaultSpiking() SpikingParams {
 }
 
 // DefaultInhibition is the lateral inhibition κ SpikingNet's "lateral"
-// competition starts from: a spike takes half a threshold from its rivals.
-const DefaultInhibition = 0.5
+// competition starts from: a spike takes a tenth of a threshold from each
+// rival at its position. Measured on 8 000 MNIST images (spiking-mnist's
+// network, T = 8, 1 epoch, seed 1): κ 0.02 / 0.1 / 0.25 / 0.5 / 1 → 90.5 /
+// 90.3 / 87.8 / 87.3 / 77.8 % test accuracy (softmax competition: 91.5 %);
+// stronger inhibition silences the spikes the next layer learns from.
+const DefaultInhibition = 0.1
 
 // lateral reports whether the conv layers compete by lateral inhibition.
 func (p SpikingParams) lateral() bool { return p.Competition == "lateral" }
