@@ -128,3 +128,22 @@ func TestPaperSpecsCoverTheTables(t *testing.T) {
 		t.Errorf("polarity full budget has %d cells, want 3 datasets × %d", len(pf), len(pc))
 	}
 }
+
+// A run directory whose spec.json another build wrote for the same
+// experiment, budget and seeds (a column added since) is refused with a
+// message that says so, not one asking to rerun the same arguments.
+func TestChangedSpecRefusedByName(t *testing.T) {
+	dir := t.TempDir()
+	sf := SpecFile{Experiment: "spiking-mnist", Version: 1, Budget: "cpu", Seeds: 3, Title: "old"}
+	if err := prepareExperimentDir(dir, sf); err != nil {
+		t.Fatal(err)
+	}
+	if err := prepareExperimentDir(dir, sf); err != nil {
+		t.Fatalf("the same spec refused: %v", err)
+	}
+	sf.Title = "new"
+	err := prepareExperimentDir(dir, sf)
+	if err == nil || !strings.Contains(err.Error(), "another build of ghlsim") || strings.Contains(err.Error(), "rerun with the same arguments") {
+		t.Fatalf("changed spec: %v", err)
+	}
+}
