@@ -101,7 +101,11 @@ func TestSpikingStepAllocatesNothing(t *testing.T) {
 		img[i] = float32(r.Float64())
 	}
 	labels := []int32{0, 1}
-	for _, rule := range []string{"ghl", "sign", "hebb", "bp", "rstdp"} {
+	for _, label := range []string{"ghl", "sign", "hebb", "bp", "rstdp", "ghl/lateral"} {
+		p, rule := p, label
+		if label == "ghl/lateral" {
+			rule, p.Competition, p.Inhibition = "ghl", "lateral", DefaultInhibition
+		}
 		n, err := NewSpikingNet(cpu.New(1), p, 2, 5, rule, "flip:0.1+grad-sign")
 		if err != nil {
 			t.Fatal(err)
@@ -117,7 +121,7 @@ func TestSpikingStepAllocatesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}); a != 0 {
-			t.Errorf("%s: %v heap allocations per presentation", rule, a)
+			t.Errorf("%s: %v heap allocations per presentation", label, a)
 		}
 	}
 }
