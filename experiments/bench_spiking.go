@@ -23,6 +23,9 @@ type BenchSpikingConfig struct {
 	Repeats int      // timed presentations per rule (the median is reported)
 	Threads int      // backend threads (0 = all cores)
 	Backend string
+	// Competition is the conv layers' soft-WTA: softmax ("" too) or lateral
+	// (lateral inhibition, network.DefaultInhibition).
+	Competition string
 	// OpenBackend overrides backends.New (tests).
 	OpenBackend func(name string) (backends.Backend, error)
 }
@@ -51,6 +54,8 @@ type BenchSpikingReport struct {
 	Device string            `json:"device"`
 	Batch  int               `json:"batch"`
 	Steps  int               `json:"steps"`
+	// Competition is the conv layers' soft-WTA (softmax or lateral).
+	Competition string `json:"competition"`
 }
 
 // BenchSpiking times a training presentation of every rule in cfg on the
@@ -72,11 +77,22 @@ func BenchSpiking(cfg BenchSpikingConfig, log io.Writer) (*BenchSpikingReport, e
 	if err != nil {
 		return nil, err
 	}
+	defer b.Close()
 	if cfg.Threads > 0 {
 		b.SetThreads(cfg.Threads)
 	}
 	p := network.DefaultSpiking()
 	p.Steps = cfg.Steps
+	p.Competition = cfg.Competition
+	if p.Competition == "lateral" {
+		p.Inhibition = network.DefaultInhibition
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("bench --spiking: %w", err)
+	}
+	if p.Competition == "" {
+		p.Competition = "softmax"
+	}
 	n := cfg.Batch * train.ImageSize()
 	if cfg.Batch > train.Len() {
 		return nil, fmt.Errorf("bench --spiking: batch %d exceeds the %d MNIST images", cfg.Batch, train.Len())
@@ -86,7 +102,7 @@ func BenchSpiking(cfg BenchSpikingConfig, log io.Writer) (*BenchSpikingReport, e
 		x[i] = float32(train.Pixels[i]) / 255
 	}
 	y := train.Labels[:cfg.Batch]
-	rep := &BenchSpikingReport{Device: b.Device(), Batch: cfg.Batch, Steps: cfg.Steps}
+	rep := &BenchSpikingReport{Device: b.Device(), Batch: cfg.Batch, Steps: cfg.Steps, Competition: p.Competition}
 	for _, rule := range cfg.Rules {
 		net, err := network.NewSpikingNet(b, p, cfg.Batch, 1, rule, "grad-sign")
 		if err != nil {

@@ -24,7 +24,15 @@ func TestBenchSpiking(t *testing.T) {
 			t.Errorf("%+v", r)
 		}
 	}
-	cfg.Steps = 0
+	cfg.Rules, cfg.Competition = []string{"ghl"}, "lateral"
+	if rep, err = BenchSpiking(cfg, nil); err != nil || rep.Competition != "lateral" || rep.Rows[0].AllocsPerStep != 0 {
+		t.Fatalf("lateral: %+v, %v", rep, err)
+	}
+	cfg.Competition = "wta"
+	if _, err := BenchSpiking(cfg, nil); err == nil {
+		t.Error("unknown competition accepted")
+	}
+	cfg.Competition, cfg.Steps = "", 0
 	if _, err := BenchSpiking(cfg, nil); err == nil {
 		t.Error("steps 0 accepted")
 	}

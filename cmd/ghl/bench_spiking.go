@@ -21,6 +21,7 @@ func cmdBenchSpiking(args []string) error {
 	fs.IntVar(&cfg.Repeats, "repeats", cfg.Repeats, "timed presentations per rule (median reported)")
 	fs.IntVar(&cfg.Threads, "threads", 0, "backend threads (0 = all cores)")
 	fs.StringVar(&cfg.Backend, "backend", cfg.Backend, "ghlsim backend (cpu, torch:cpu, torch:cuda)")
+	fs.StringVar(&cfg.Competition, "competition", "softmax", "conv layers' soft-WTA: softmax, or lateral (lateral inhibition)")
 	out := fs.String("out", "", "directory for bench_spiking.json (default runs/bench-spiking-TIME)")
 	if rest, err := parseArgs(fs, args); err != nil {
 		return err
@@ -35,7 +36,7 @@ func cmdBenchSpiking(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nspiking-mnist presentation: batch %d, T = %d steps of 1 ms, MNIST images, %s\n", rep.Batch, rep.Steps, rep.Device)
+	fmt.Printf("\nspiking-mnist presentation: batch %d, T = %d steps of 1 ms, MNIST images, %s competition, %s\n", rep.Batch, rep.Steps, rep.Competition, rep.Device)
 	fmt.Printf("%-6s %10s %16s %12s %12s %16s\n", "rule", "img/s", "syn. events/s", "events/img", "bytes/syn.", "allocs/present.")
 	for _, r := range rep.Rows {
 		fmt.Printf("%-6s %10.1f %16.3g %12.3g %12.1f %16.2f\n", r.Rule, r.ImagesPerS, r.EventsPerS, float64(r.Events)/float64(rep.Batch), r.BytesPerSyn, r.AllocsPerStep)
