@@ -12,10 +12,16 @@ Protocol (driven by ghl bench so that steps interleave with ghlsim's):
   argv: width batch rule threads seed
   prints "ready" after building and two warm-up steps; then for each input
   line "step" runs one step and prints its wall time in seconds; "rss" prints
-  the peak resident memory in MB; end of input exits.
+  the peak resident memory in MB; "isa" prints, on one line, the
+  instruction sets PyTorch's kernels use (cpu_isa); end of input exits.
+  ghl bench --isa restricts them through ONEDNN_MAX_CPU_ISA and
+  ATEN_CPU_CAPABILITY in the environment.
 """
+import ctypes
+import os
 import resource
 import sys
+import tempfile
 import time
 
 import torch
@@ -55,9 +61,64 @@ class DeepHebb(nn.Module):
         return self.fc(self.drop(torch.flatten(x, 1)))
 
 
+def aten_capability():
+    """The ISA of ATen's vectorised CPU kernels (ATEN_CPU_CAPABILITY's
+    choice): torch.backends.cpu.get_cpu_capability() in newer PyTorch,
+    torch._C._get_cpu_capability() where present; PyTorch 1.13 has neither
+    and names it in torch.__config__.show() ("CPU capability usage: AVX2")."""
+    for get in (lambda: torch.backends.cpu.get_cpu_capability(), lambda: torch._C._get_cpu_capability()):
+        try:
+            return str(get())
+        except (AttributeError, RuntimeError):
+            pass
+    try:
+        for line in torch.__config__.show().splitlines():
+            if "CPU capability usage:" in line:
+                return line.split(":", 1)[1].strip()
+    except (AttributeError, RuntimeError):
+        pass
+    return "unknown"
+
+
+def onednn_isa():
+    """The ISA oneDNN (the convolutions) dispatches to, from the header its
+    verbose mode prints once per process ("onednn_verbose,info,cpu,isa:Intel
+    AVX2"); stdout is redirected at the file-descriptor level meanwhile, so
+    the header never reaches ghl bench. Call it before any other conv."""
+    if not torch.backends.mkldnn.is_available():
+        return "unavailable"
+    if not hasattr(torch.backends.mkldnn, "verbose"):
+        return "unknown"
+    text = ""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with tempfile.TemporaryFile() as f:
+            os.dup2(f.fileno(), 1)
+            try:
+                with torch.backends.mkldnn.verbose(1):
+                    F.conv2d(torch.zeros(2, 16, 8, 8), torch.zeros(16, 16, 3, 3), padding=1)
+                ctypes.CDLL(None).fflush(None)
+            finally:
+                os.dup2(saved, 1)
+            f.seek(0)
+            text = f.read().decode(errors="replace")
+    except (OSError, RuntimeError, AssertionError):
+        pass
+    finally:
+        os.close(saved)
+    for line in text.splitlines():
+        _, sep, isa = line.partition(",info,cpu,isa:")
+        if sep:
+            isa = isa.strip()
+            return isa[len("Intel "):] if isa.startswith("Intel ") else isa
+    return "unknown"
+
+
 def main():
     width, batch, rule, threads, seed = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     torch.set_num_threads(threads)
+    isa = f"ATen {aten_capability()}, oneDNN {onednn_isa()}"
     torch.manual_seed(seed)
     net = DeepHebb(width)
     net.train()
@@ -94,6 +155,8 @@ def main():
             t0 = time.perf_counter()
             step()
             print(f"{time.perf_counter() - t0:.6f}", flush=True)
+        elif cmd == "isa":
+            print(isa, flush=True)
         elif cmd == "rss":
             print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
 

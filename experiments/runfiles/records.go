@@ -79,6 +79,11 @@ type Bench struct {
 	// Device is the ghlsim backend's description (threads, CPU features,
 	// convolution algorithm), empty for PyTorch rows.
 	Device string `json:"device,omitempty"`
+	// ISA is the instruction set the implementation's kernels used: the
+	// ghlsim cpu backend's GEMM path (avx512, avx2, generic), or what
+	// PyTorch reported for its ATen kernels and oneDNN (e.g. "ATen AVX2,
+	// oneDNN AVX-512 …"); empty where unknown (a ghlsim torch backend).
+	ISA string `json:"isa,omitempty"`
 }
 
 // Table is table.json: an experiment's summary, laid out like the paper's table.
