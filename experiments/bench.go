@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -258,6 +259,9 @@ func benchNet(cfg BenchConfig, b backends.Backend, width float64, rule string) (
 
 func benchOne(cfg BenchConfig, rep *BenchReport, bname, python string, width float64, rule string, log io.Writer) ([]runfiles.Bench, error) {
 	threads, peak := rep.Threads, rep.PeakGFLOPS
+	if !resetPeakRSS() {
+		fmt.Fprintln(log, "  (this system cannot reset the peak-memory counter: ghlsim's RSS column is the process's peak so far)")
+	}
 	b, err := backends.New(bname)
 	if err != nil {
 		return nil, err
@@ -424,11 +428,29 @@ func randomBatch(seed uint64, n, feat, classes int) ([]float32, []int32) {
 // selfRSS is this process's peak resident set in MB (cumulative over the
 // configurations benchmarked so far).
 func selfRSS() float64 {
+	if st, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(st), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				if kb, err := strconv.ParseFloat(f[1], 64); err == nil {
+					return kb / 1024
+				}
+			}
+		}
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
 	}
 	return float64(ru.Maxrss) / 1024
+}
+
+// resetPeakRSS returns the memory of earlier configurations to the OS and
+// restarts the peak (VmHWM) from the current resident size, so that each
+// configuration's row reports its own peak, not the largest so far
+// (Linux: /proc/self/clear_refs; it reports false where that is refused).
+func resetPeakRSS() bool {
+	debug.FreeOSMemory()
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
 // pythonWithTorch returns an interpreter that imports torch, or "".

@@ -26,6 +26,22 @@ import time
 
 import torch
 import torch.nn as nn
+
+
+def peak_rss_mb():
+    """This process's peak resident memory in MB: VmHWM, which starts afresh
+    at exec. (ru_maxrss does not: Linux carries the parent's peak across
+    fork and exec, so it would report ghl bench's own peak.)"""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 import torch.nn.functional as F
 
 BLOCKS = [(96, 5, 2, 1.0, "max"), (384, 3, 1, 0.65, "max"), (1536, 3, 1, 0.25, "avg")]
@@ -158,7 +174,7 @@ def main():
         elif cmd == "isa":
             print(isa, flush=True)
         elif cmd == "rss":
-            print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+            print(f"{peak_rss_mb():.1f}", flush=True)
 
 
 if __name__ == "__main__":
