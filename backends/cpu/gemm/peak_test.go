@@ -42,11 +42,12 @@ func BenchmarkPeak(b *testing.B) {
 	}
 }
 
-// The probe uses the widest FMA the machine has: on an AVX-512 machine the
-// 16-wide loop does twice the FLOPs per iteration of the 8-wide one, so
-// the probed peak is not an AVX2 figure there (where PyTorch's oneDNN ran
-// above the old probe's "peak").
-func TestPeakUsesWidestISA(t *testing.T) {
+// The probe is as wide as the GEMM path in use (the widest the machine has
+// unless GHLSIM_CPU_ISA restricts it): on an AVX-512 machine the 16-wide
+// loop does twice the FLOPs per iteration of the 8-wide one, so the probed
+// peak is not an AVX2 figure there (where PyTorch's oneDNN ran above the
+// old probe's "peak").
+func TestPeakMatchesPathWidth(t *testing.T) {
 	isa, kern := PeakISA(), KernelISA()
 	t.Logf("probe ISA %s, GEMM kernel ISA %s", isa, kern)
 	var sink float32
