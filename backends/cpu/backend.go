@@ -28,7 +28,8 @@ type Backend struct {
 	mm      matmul    // matrix products; b.gemm except in allocation tests
 	workers *workers  // persistent worker goroutines for non-GEMM kernels
 	ws      workspace // grow-only scratch buffers and preallocated tasks
-	chunk   int       // most samples per im2col chunk (0: as many as fit); tests lower it
+	chunk   int       // most samples per chunk (0: as many as fit the budget); tests lower it
+	budget  int       // float32s of per-chunk scratch (0: scratchCap); tests lower it
 	conv    ConvAlgorithm
 	cleanup runtime.Cleanup
 }

@@ -4,8 +4,9 @@ import "ghlsim/backends"
 
 // Conv2D computes y = conv2d(x, w) + bias by im2col and one GEMM per chunk
 // of samples (Y[K, n·P] = W[K, C·kh·kw] · patches[C·kh·kw, n·P], so W is
-// packed once per chunk), the chunk being as many samples as fit the
-// bounded im2col buffer — or by Winograd where the backend's
+// packed once per chunk), the chunk being as many samples as keep the
+// patches and the GEMM's output within the per-chunk scratch bound — or by
+// Winograd where the backend's
 // ConvAlgorithm selects it. x [B,C,H,W], w [K,C,kh,kw], bias [K] or nil,
 // y [B,K,H',W']; y must not overlap x.
 func (b *Backend) Conv2D(y, x, w, bias backends.Tensor, p backends.ConvParams) {
@@ -23,9 +24,9 @@ func (b *Backend) Conv2D(y, x, w, bias backends.Tensor, p backends.ConvParams) {
 		b.winoConv(&wg, xt.data, wt.data, bs, yt.data)
 		return
 	}
-	nb := g.chunk(b.chunk)
-	col := grow32(&b.ws.colBuf, g.CKK*nb*g.P)
-	out := grow32(&b.ws.leftBuf, g.K*nb*g.P)
+	nb := g.chunk(b, g.CKK+g.K)
+	buf := b.chunkScratch((g.CKK + g.K) * nb * g.P)
+	col, out := buf[:g.CKK*nb*g.P:g.CKK*nb*g.P], buf[g.CKK*nb*g.P:]
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		b.im2col(&g, xt.data, b0, n, col)
@@ -57,10 +58,11 @@ func (b *Backend) Conv2DBackwardData(dx, dy, w backends.Tensor, p backends.ConvP
 		b.winoBackwardData(&wg, dyt.data, wt.data, dxt.data)
 		return
 	}
-	nb := g.chunk(b.chunk)
-	col := grow32(&b.ws.colBuf, g.CKK*nb*g.P)
+	nb := g.chunk(b, g.CKK+g.K)
+	buf := b.chunkScratch((g.CKK + g.K) * nb * g.P)
+	col := buf[: g.CKK*nb*g.P : g.CKK*nb*g.P]
 	lt := &b.ws.lt
-	*lt = leftTask{g: g, dy: dyt.data, l: grow32(&b.ws.leftBuf, g.K*nb*g.P)}
+	*lt = leftTask{g: g, dy: dyt.data, l: buf[g.CKK*nb*g.P:]}
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		lt.b0, lt.ld = b0, n*g.P
@@ -83,7 +85,7 @@ func (b *Backend) Conv2DBackwardWeight(dw, dbias, x, dy backends.Tensor, p backe
 	} else {
 		lt := &b.ws.lt
 		*lt = leftTask{dy: dyt.data}
-		b.patchProduct(&g, xt.data, lt, g.K, dwt.data)
+		b.patchProduct(&g, xt.data, lt, dwt.data, nil)
 		*lt = leftTask{}
 	}
 	if db != nil {

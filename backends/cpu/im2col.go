@@ -6,10 +6,6 @@ import (
 	"ghlsim/backends"
 )
 
-// colCap bounds the im2col buffer of one chunk of samples (in float32s);
-// convolutions process their batch in chunks of as many samples as fit.
-const colCap = 1 << 22
-
 // convGeom is the geometry of one convolution call.
 type convGeom struct {
 	B, C, H, W int // input
@@ -59,15 +55,10 @@ func geom(op string, x, w, y *Tensor, p backends.ConvParams) convGeom {
 	return g
 }
 
-// chunk is the number of samples per im2col chunk: as many as fit colCap,
-// at most limit (when limit > 0).
-func (g *convGeom) chunk(limit int) int {
-	n := max(1, min(g.B, colCap/max(1, g.CKK*g.P)))
-	if limit > 0 {
-		n = min(n, limit)
-	}
-	return n
-}
+// chunk is the number of samples per im2col chunk on b when the chunk's
+// buffers hold rows values per output position (the patches' C·kh·kw plus
+// the rows of a left operand or output).
+func (g *convGeom) chunk(b *Backend, rows int) int { return b.samples(g.B, rows*g.P, 0) }
 
 // tables fills the padded-input index tables: rows[i·Ho+oy] is the input row
 // read by kernel row i at output row oy (−1 for zero padding), likewise cols

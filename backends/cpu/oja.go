@@ -24,16 +24,18 @@ func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) floa
 	}
 	lt := &b.ws.lt
 	*lt = leftTask{u: ut.data, y: givenY("OjaSWTA", ht, xt, ut, p), tinv: p.TInv, anti: p.AntiHebbian}
-	b.patchProduct(&g, xt.data, lt, g.K, ht.data)
-	m := b.oja(ht.data, nil, ht.data, wt.data, lt.s, g.CKK)
+	b.patchProduct(&g, xt.data, lt, ht.data, nil)
+	m := b.oja(ht.data, wt.data, lt.s, g.CKK)
 	*lt = leftTask{}
 	return m
 }
 
 // Conv2DBackwardWeightHebb computes Conv2DBackwardWeight(dw, dbias, x, dy)
 // and OjaSWTA(h, x, u, w) in one pass over the im2col patches: each chunk's
-// left operand stacks [δ; y] as 2K rows and one GEMM gives both δ·patchesᵀ
-// and yᵀ·patches. It returns max|H|.
+// left operand stacks [δ; y] as 2K rows and the chunk's patches give both
+// δ·patchesᵀ, accumulated in dw, and yᵀ·patches, accumulated in h (then
+// H = A − s⊙W in place). dw and h must not share storage with each other or
+// with an input. It returns max|H|.
 func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Tensor, p backends.OjaParams) float32 {
 	dwt, ht, xt, dyt, ut, wt := tensorOf(dw), tensorOf(h), tensorOf(x), tensorOf(dy), tensorOf(u), tensorOf(w)
 	const op = "Conv2DBackwardWeightHebb"
@@ -45,11 +47,15 @@ func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Te
 	if sameData(dwt, ht) {
 		panic(fmt.Sprintf("cpu: %s: dw and h share storage", op))
 	}
-	acc := grow32(&b.ws.acc, 2*g.K*g.CKK)
+	for _, in := range []*Tensor{xt, dyt, ut, wt} {
+		if sameData(dwt, in) || sameData(ht, in) {
+			panic(fmt.Sprintf("cpu: %s: dw or h shares storage with an input", op))
+		}
+	}
 	lt := &b.ws.lt
 	*lt = leftTask{dy: dyt.data, u: ut.data, y: givenY(op, ht, xt, ut, p), tinv: p.TInv, anti: p.AntiHebbian}
-	b.patchProduct(&g, xt.data, lt, 2*g.K, acc)
-	m := b.oja(ht.data, dwt.data, acc, wt.data, lt.s, g.CKK)
+	b.patchProduct(&g, xt.data, lt, dwt.data, ht.data)
+	m := b.oja(ht.data, wt.data, lt.s, g.CKK)
 	*lt = leftTask{}
 	if db != nil {
 		b.chanSum(db, dyt.data, g.B, g.K, g.P)
@@ -71,38 +77,32 @@ func givenY(op string, h, x, u *Tensor, p backends.OjaParams) []float32 {
 	return yt.data
 }
 
-// oja finishes the Hebbian term (ALGORITHM.md §1 step 4) from acc, the GEMM
-// result: with dw nil, acc holds A ([K, CKK]); otherwise acc is [δ·patchesᵀ;
-// A] and the top half is copied to dw. h = A − s⊙W; it returns max|h|.
-func (b *Backend) oja(h, dw, acc, w []float32, s []float64, ckk int) float32 {
-	k := len(s)
+// oja finishes the Hebbian term (ALGORITHM.md §1 step 4) in place: h holds
+// A ([K, ckk]) and becomes H = A − s⊙W; it returns max|H|.
+func (b *Backend) oja(h, w []float32, s []float64, ckk int) float32 {
 	t := &b.ws.hebb
-	*t = hebbTask{h: h, a: acc, w: w, s: s, ckk: ckk, part: grow32(&b.ws.hebbPart, k)}
-	if dw != nil {
-		t.dw, t.g, t.a = dw, acc[:k*ckk], acc[k*ckk:]
-	}
-	b.workers.do(k, t)
+	*t = hebbTask{h: h, w: w, s: s, ckk: ckk, part: grow32(&b.ws.hebbPart, len(s))}
+	b.workers.do(len(s), t)
 	m := maxOf(t.part)
 	*t = hebbTask{}
 	return m
 }
 
-// hebbTask computes one row k of H = A − s_k·W_k (and copies one row of the
-// fused weight gradient), recording the row's max|H|.
+// hebbTask computes one row k of H = A − s_k·W_k in place, recording the
+// row's max|H|.
 type hebbTask struct {
-	h, a, w []float32
-	dw, g   []float32 // fused: weight gradient and its rows in acc
-	s       []float64
-	ckk     int
-	part    []float32
+	h, w []float32
+	s    []float64
+	ckk  int
+	part []float32
 }
 
 func (t *hebbTask) run(k int) {
 	lo, hi := k*t.ckk, (k+1)*t.ckk
-	a, w, h := t.a[lo:hi], t.w[lo:hi], t.h[lo:hi]
+	w, h := t.w[lo:hi], t.h[lo:hi]
 	sk := float32(t.s[k])
 	var m float32
-	for j, v := range a {
+	for j, v := range h {
 		v -= sk * w[j]
 		h[j] = v
 		if av := abs32(v); av > m || av != av {
@@ -110,9 +110,6 @@ func (t *hebbTask) run(k int) {
 		}
 	}
 	t.part[k] = m
-	if t.dw != nil {
-		copy(t.dw[lo:hi], t.g[lo:hi])
-	}
 }
 
 // sameData reports whether two tensors share storage.

@@ -1,64 +1,105 @@
 package cpu
 
-// patchProduct computes c[m, C·kh·kw] = Σ over chunks of L·patchesᵀ, the
-// product every weight-side quantity shares: the weight gradient δᵀ·patches,
-// the Hebbian correlation yᵀ·patches (ALGORITHM.md §1 step 3), or both at
-// once with L = [δ; y] stacked as 2K rows. lt fills each chunk's left operand
-// L ([m, n·P], columns (sample, position)), one item per sample; the chunk's
-// patches are built once and read by a single GEMM. Under Winograd the
-// chunk's input tiles and L's tiles are transformed instead and the 16
-// per-tile products accumulate over chunks before one inverse transform.
-func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, m int, c []float32) {
-	nb := g.chunk(b.chunk)
-	var col, acc []float32
-	wg, wino := b.winograd(g)
-	switch {
-	case wino:
-		nb = wg.chunk(max(g.C, m), b.chunk)
-		acc = grow32(&b.ws.winoAcc, m*winoLayoutOf(g.C).row)
-	case !g.dense:
-		col = grow32(&b.ws.colBuf, g.CKK*nb*g.P)
-	}
+// patchProduct computes L·patchesᵀ summed over the batch, the product every
+// weight-side quantity shares: the weight gradient δ·patchesᵀ, the Hebbian
+// correlation yᵀ·patches (ALGORITHM.md §1 step 3), or both at once. L has
+// K rows of δ (when lt.dy is set) and then K rows of y (when lt.u is set);
+// the first set's product goes to top ([K, C·kh·kw]), the second's, when
+// both are set, to bot. lt fills each chunk's left operand ([rows, n·P],
+// columns (sample, position)), one item per sample; the chunk's patches are
+// built once and read by one GEMM per set, or, where the result is small
+// (at most a sixteenth of the per-chunk scratch bound), by one GEMM for both
+// into a scratch copy, which is faster for short patches such as DeepHebb's
+// first layer's. Winograd convolutions run winoProduct instead.
+func (b *Backend) patchProduct(g *convGeom, x []float32, lt *leftTask, top, bot []float32) {
 	lt.g = *g
-	lt.l = grow32(&b.ws.leftBuf, m*nb*g.P)
-	if lt.u != nil {
-		lt.part = grow64(&b.ws.part, nb*g.K)
-		lt.scr = grow32(&b.ws.smScr, nb*2*g.P)
-		lt.win = growI32(&b.ws.win, nb*g.P)
-		lt.s = grow64(&b.ws.s64, g.K)
-		clear(lt.s)
+	if wg, ok := b.winograd(g); ok {
+		b.winoProduct(&wg, x, lt, top, bot)
+		return
+	}
+	m, ckk, cols := lt.rows(), g.CKK, g.CKK
+	if g.dense {
+		ckk, cols = 0, g.C // the patch matrix is x itself
+	}
+	nb := g.chunk(b, ckk+m)
+	buf := b.chunkScratch((ckk + m) * nb * g.P)
+	col := buf[: ckk*nb*g.P : ckk*nb*g.P]
+	lt.l = buf[ckk*nb*g.P:]
+	b.leftScratch(lt, nb)
+	dst, rows := [2][]float32{top, bot}, g.K
+	if m > g.K && m*cols <= b.scratch()/16 {
+		dst, rows = [2][]float32{grow32(&b.ws.acc, m*cols)}, m
 	}
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		ld := n * g.P
-		lt.b0, lt.ld = b0, ld
-		b.workers.do(n, lt)
-		if lt.u != nil {
-			// Per-sample partials of s (ALGORITHM.md §1 step 4), added in
-			// sample order so the sum is independent of threads and chunks.
-			for s := 0; s < n; s++ {
-				for k, v := range lt.part[s*g.K : (s+1)*g.K] {
-					lt.s[k] += v
-				}
-			}
-		}
+		b.leftChunk(lt, b0, n)
 		beta := float32(1)
 		if b0 == 0 {
 			beta = 0
 		}
-		switch {
-		case g.dense:
-			// 1×1 kernel on 1×1 inputs: the patch matrix is x itself, [B, C].
-			b.mm.Sgemm(false, false, m, g.C, n, 1, lt.l, ld, x[b0*g.C:], g.C, beta, c, g.C)
-		case wino:
-			b.winoProductChunk(&wg, x, b0, n, lt.l, ld, m, beta, acc)
-		default:
+		if !g.dense {
 			b.im2col(g, x, b0, n, col)
-			b.mm.Sgemm(false, true, m, g.CKK, ld, 1, lt.l, ld, col, ld, beta, c, g.CKK)
+		}
+		for i, c := range dst {
+			if i*rows >= m {
+				break
+			}
+			l := lt.l[i*rows*ld:]
+			if g.dense {
+				// 1×1 kernel on 1×1 inputs: the patch matrix is x itself, [B, C].
+				b.mm.Sgemm(false, false, rows, g.C, n, 1, l, ld, x[b0*g.C:], g.C, beta, c, g.C)
+			} else {
+				b.mm.Sgemm(false, true, rows, g.CKK, ld, 1, l, ld, col, ld, beta, c, g.CKK)
+			}
 		}
 	}
-	if wino {
-		b.winoWeightGrads(&wg, acc, m, c)
+	if rows == m && bot != nil {
+		copy(top, dst[0][:g.K*cols])
+		copy(bot, dst[0][g.K*cols:])
+	}
+}
+
+// rows is the number of rows of the left operand lt fills.
+func (t *leftTask) rows() int {
+	m := 0
+	if t.dy != nil {
+		m += t.g.K
+	}
+	if t.u != nil {
+		m += t.g.K
+	}
+	return m
+}
+
+// leftScratch sizes lt's per-sample partials of s for chunks of nb samples
+// and clears s (when lt computes y).
+func (b *Backend) leftScratch(lt *leftTask, nb int) {
+	if lt.u == nil {
+		return
+	}
+	g := &lt.g
+	lt.part = grow64(&b.ws.part, nb*g.K)
+	lt.scr = grow32(&b.ws.smScr, nb*2*g.P)
+	lt.win = growI32(&b.ws.win, nb*g.P)
+	lt.s = grow64(&b.ws.s64, g.K)
+	clear(lt.s)
+}
+
+// leftChunk fills lt's left operand with samples b0..b0+n−1 and adds their
+// partials of s (ALGORITHM.md §1 step 4) in sample order, so the sum is
+// independent of threads and chunks.
+func (b *Backend) leftChunk(lt *leftTask, b0, n int) {
+	lt.b0, lt.ld = b0, n*lt.g.P
+	b.workers.do(n, lt)
+	if lt.u == nil {
+		return
+	}
+	K := lt.g.K
+	for s := 0; s < n; s++ {
+		for k, v := range lt.part[s*K : (s+1)*K] {
+			lt.s[k] += v
+		}
 	}
 }
 

@@ -36,11 +36,6 @@ const (
 // input gradient from even to 1.3× faster, except 16→64 channels (0.7×).
 const winoMinChannels = 16
 
-// winoCap bounds, in float32s, each per-chunk Winograd buffer (transformed
-// inputs, transformed outputs or gradients); the batch is processed in chunks
-// of as many samples as fit.
-const winoCap = 1 << 24
-
 // winoLayout addresses a transformed array: 16 matrices [rows][cols], the
 // ξ-th being the operand of the ξ-th product, interleaved by rows — element
 // (ξ, r, c) lies at r·row + ξ·xi + c — so the 16 values a tile transform
@@ -165,17 +160,11 @@ func (w *winoGeom) vectorTiles() bool {
 	return w.Ho%2 == 0 && (w.Wo%16 == 0 || (w.Wo == 8 && w.Ho%4 == 0))
 }
 
-// chunk is the number of samples per Winograd chunk when the widest
-// per-chunk buffer has rows channels: the batch is cut into as few chunks as
-// fit winoCap, of equal size but the last (so the 16 products stay wide), at
-// most limit samples each (when limit > 0).
-func (w *winoGeom) chunk(rows, limit int) int {
-	n := max(1, min(w.B, winoCap/max(1, 16*rows*w.tp)))
-	if limit > 0 {
-		n = min(n, limit)
-	}
-	chunks := (w.B + n - 1) / n
-	return (w.B + chunks - 1) / chunks
+// chunk is the number of samples per Winograd chunk on b when the chunk's
+// transformed buffers (16 matrices [rows][n·tp] each) have rows rows in
+// all, besides a left operand of left rows per output position.
+func (w *winoGeom) chunk(b *Backend, rows, left int) int {
+	return b.samples(w.B, 16*rows*w.tp+left*w.P, 16*rows*winoSkew)
 }
 
 // tables fills the padded-plane index tables: rows[py] is the input row at
@@ -228,10 +217,10 @@ func (b *Backend) winoWeights(g *winoGeom, w []float32) []float32 {
 // transform M back into output tiles (adding the bias).
 func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
 	u := b.winoWeights(g, w)
-	nb := g.chunk(max(g.C, g.K), b.chunk)
-	ul := winoLayoutOf(g.C)
-	v := grow32(&b.ws.winoV, g.C*winoLayoutOf(nb*g.tp).row)
-	m := grow32(&b.ws.winoM, g.K*winoLayoutOf(nb*g.tp).row)
+	nb := g.chunk(b, g.C+g.K, 0)
+	ul, tl := winoLayoutOf(g.C), winoLayoutOf(nb*g.tp)
+	buf := b.chunkScratch((g.C + g.K) * tl.row)
+	v, m := buf[:g.C*tl.row:g.C*tl.row], buf[g.C*tl.row:]
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		T := n * g.tp
@@ -253,10 +242,10 @@ func (b *Backend) winoConv(g *winoGeom, x, w, bias, y []float32) {
 // D[ξ] = U[ξ]ᵀ·Z[ξ] and scatter B D Bᵀ back onto dx.
 func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
 	u := b.winoWeights(g, w)
-	nb := g.chunk(max(g.C, g.K), b.chunk)
-	ul := winoLayoutOf(g.C)
-	z := grow32(&b.ws.winoM, g.K*winoLayoutOf(nb*g.tp).row)
-	d := grow32(&b.ws.winoV, g.C*winoLayoutOf(nb*g.tp).row)
+	nb := g.chunk(b, g.C+g.K, 0)
+	ul, tl := winoLayoutOf(g.C), winoLayoutOf(nb*g.tp)
+	buf := b.chunkScratch((g.C + g.K) * tl.row)
+	d, z := buf[:g.C*tl.row:g.C*tl.row], buf[g.C*tl.row:]
 	for b0 := 0; b0 < g.B; b0 += nb {
 		n := min(nb, g.B-b0)
 		T := n * g.tp
@@ -273,19 +262,54 @@ func (b *Backend) winoBackwardData(g *winoGeom, dy, w, dx []float32) {
 	}
 }
 
-// winoProductChunk adds one chunk's Winograd weight-side product to
-// acc (16 matrices [m][C] in winoLayoutOf(C)): Z = A L Aᵀ for the chunk's left operand l ([m, n·P],
-// leading dimension ld; δ and/or the Hebbian y), V = Bᵀ d B for its input
-// tiles, acc[ξ] = beta·acc[ξ] + Z[ξ]·V[ξ]ᵀ.
-func (b *Backend) winoProductChunk(g *winoGeom, x []float32, b0, n int, l []float32, ld, m int, beta float32, acc []float32) {
-	T := n * g.tp
-	tl, al := winoLayoutOf(T), winoLayoutOf(g.C)
-	v := grow32(&b.ws.winoV, g.C*tl.row)
-	z := grow32(&b.ws.winoM, m*tl.row)
-	b.winoInputs(g, x, b0, n, v)
-	b.winoOutputGrads(g, l, g.P, ld, m, n, z)
-	for xi := 0; xi < 16; xi++ {
-		b.mm.Sgemm(false, true, m, g.C, T, 1, z[xi*tl.xi:], tl.row, v[xi*tl.xi:], tl.row, beta, acc[xi*al.xi:], al.row)
+// winoProduct is patchProduct by Winograd: per chunk of samples, transform
+// the input tiles (V = Bᵀ d B) and the output-side tiles (Z = A g Aᵀ, δ read
+// from lt.dy, y from the left operand lt fills), and accumulate the 16
+// products Z[ξ]·V[ξ]ᵀ over the batch (16 matrices [rows][C] in winoU); then
+// inverse-transform them into top (the first set's) and bot.
+func (b *Backend) winoProduct(g *winoGeom, x []float32, lt *leftTask, top, bot []float32) {
+	dy, hebb := lt.dy, lt.u != nil
+	lt.dy = nil // the left operand holds y alone
+	m, left := 0, 0
+	if dy != nil {
+		m += g.K
+	}
+	if hebb {
+		m, left = m+g.K, g.K
+	}
+	al := winoLayoutOf(g.C)
+	acc := grow32(&b.ws.winoU, m*al.row)
+	nb := g.chunk(b, g.C+m, left)
+	tl := winoLayoutOf(nb * g.tp)
+	buf := b.chunkScratch((g.C+m)*tl.row + left*nb*g.P)
+	v, z := buf[:g.C*tl.row:g.C*tl.row], buf[g.C*tl.row:(g.C+m)*tl.row:(g.C+m)*tl.row]
+	if hebb {
+		lt.l = buf[(g.C+m)*tl.row:]
+		b.leftScratch(lt, nb)
+	}
+	for b0 := 0; b0 < g.B; b0 += nb {
+		n := min(nb, g.B-b0)
+		T := n * g.tp
+		tl := winoLayoutOf(T)
+		b.winoInputs(g, x, b0, n, v)
+		if dy != nil {
+			b.winoOutputGrads(g, dy[b0*g.K*g.P:], g.K*g.P, g.P, g.K, n, z)
+		}
+		if hebb {
+			b.leftChunk(lt, b0, n)
+			b.winoOutputGrads(g, lt.l, g.P, n*g.P, g.K, n, z[(m-g.K)*tl.row:])
+		}
+		beta := float32(1)
+		if b0 == 0 {
+			beta = 0
+		}
+		for xi := 0; xi < 16; xi++ {
+			b.mm.Sgemm(false, true, m, g.C, T, 1, z[xi*tl.xi:], tl.row, v[xi*tl.xi:], tl.row, beta, acc[xi*al.xi:], al.row)
+		}
+	}
+	b.winoWeightGrads(g, acc, g.K, top)
+	if m > g.K {
+		b.winoWeightGrads(g, acc[g.K*al.row:], g.K, bot)
 	}
 }
 
