@@ -34,8 +34,9 @@ func (b *Backend) OjaSWTA(h, x, u, w backends.Tensor, p backends.OjaParams) floa
 // and OjaSWTA(h, x, u, w) in one pass over the im2col patches: each chunk's
 // left operand stacks [δ; y] as 2K rows and the chunk's patches give both
 // δ·patchesᵀ, accumulated in dw, and yᵀ·patches, accumulated in h (then
-// H = A − s⊙W in place). dw and h must not share storage with each other or
-// with an input. It returns max|H|.
+// H = A − s⊙W in place). Under Winograd a layer too large for both at once
+// takes a pass for each (winoProduct). dw and h must not share storage with
+// each other or with an input. It returns max|H|.
 func (b *Backend) Conv2DBackwardWeightHebb(dw, dbias, h, x, dy, u, w backends.Tensor, p backends.OjaParams) float32 {
 	dwt, ht, xt, dyt, ut, wt := tensorOf(dw), tensorOf(h), tensorOf(x), tensorOf(dy), tensorOf(u), tensorOf(w)
 	const op = "Conv2DBackwardWeightHebb"
