@@ -3,7 +3,6 @@ package cpu
 import (
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -106,33 +105,6 @@ func TestConformanceBudget(t *testing.T) {
 // bit-identical for 1, 2, 3 and 5 threads.
 func TestThreadInvarianceBudget(t *testing.T) {
 	for _, conv := range []ConvAlgorithm{ConvAuto, ConvWinograd} {
-		t.Run(conv.String(), func(t *testing.T) {
-			var want [][]float32
-			for _, threads := range []int{1, 2, 3, 5} {
-				b := New(threads)
-				b.budget = 200
-				b.SetConvAlgorithm(conv)
-				k := 5
-				if conv == ConvWinograd {
-					k = 3
-				}
-				s := newStep(b, k)
-				s.run()
-				s.run()
-				for i, o := range s.outputs() {
-					if want == nil || i >= len(want) {
-						want = append(want, append([]float32(nil), o.data...))
-						continue
-					}
-					for j, v := range o.data {
-						if math.Float32bits(v) != math.Float32bits(want[i][j]) {
-							t.Fatalf("threads=%d: output %d (%v) differs from threads=1 at [%d]: %g vs %g",
-								threads, i, o.shape, j, v, want[i][j])
-						}
-					}
-				}
-				b.Close()
-			}
-		})
+		t.Run(conv.String(), func(t *testing.T) { threadInvariance(t, conv, 200) })
 	}
 }
