@@ -35,10 +35,7 @@ func TestSpikingEligibilityReference(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := rand.New(rand.NewPCG(3, 4))
-			img := make([]float32, batch*64)
-			for i := range img {
-				img[i] = float32(r.Float64())
-			}
+			img := randomImages(r, batch*64)
 			for l := 0; l < 2; l++ { // weights large enough for both layers to spike
 				w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
 				for i := range w {

@@ -63,10 +63,7 @@ func TestSpikingRSTDPEligibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	img := make([]float32, batch*64)
-	for i := range img {
-		img[i] = float32(r.Float64())
-	}
+	img := randomImages(r, batch*64)
 	for l := 0; l < 2; l++ {
 		w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
 		for i := range w {

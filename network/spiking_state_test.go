@@ -96,10 +96,7 @@ func TestSpikingStepAllocatesNothing(t *testing.T) {
 	p := SpikingParams{C: 1, H: 8, W: 8, Classes: 3, Channels: [2]int{2, 3}, TInv: [2]float32{1, 1}, Steps: 4, DTMS: 1,
 		TauMMS: 5, Theta: 0.5, Width: 0.5, Encoding: "rate", MaxRate: 0.9, TauPreMS: 5, TauEMS: 20, LatencyMS: 8, STDPDepression: 0.75}
 	r := rand.New(rand.NewPCG(2, 2))
-	img := make([]float32, 2*64)
-	for i := range img {
-		img[i] = float32(r.Float64())
-	}
+	img := randomImages(r, 2*64)
 	labels := []int32{0, 1}
 	for _, label := range []string{"ghl", "sign", "hebb", "bp", "rstdp", "ghl/lateral"} {
 		p, rule := p, label

@@ -121,6 +121,15 @@ func (r *spikingRef) loss() float64 {
 	return total / float64(r.batch)
 }
 
+// randomImages returns n pixel intensities drawn uniformly from [0, 1).
+func randomImages(r *rand.Rand, n int) []float32 {
+	img := make([]float32, n)
+	for i := range img {
+		img[i] = float32(r.Float64())
+	}
+	return img
+}
+
 func download64(b backends.Backend, t backends.Tensor) []float64 {
 	h := make([]float32, t.Shape().Len())
 	b.Download(h, t)
@@ -152,10 +161,7 @@ func testSpikingBPTT(t *testing.T, competition string) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	img := make([]float32, batch*64)
-	for i := range img {
-		img[i] = float32(r.Float64())
-	}
+	img := randomImages(r, batch*64)
 	labels := []int32{0, 2}
 	// larger weights so the LIF layers sit in their sensitive range
 	for l := 0; l < 2; l++ {
@@ -225,10 +231,7 @@ func TestSpikingModulatorLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	img := make([]float32, 2*64)
-	for i := range img {
-		img[i] = float32(r.Float64())
-	}
+	img := randomImages(r, 2*64)
 	h := Hyper{HiddenLR: 0.1, ReadoutLR: 0.1}
 	w0 := download64(b, n.Groups[0].Weight.Value)
 	if _, err := n.TrainStep(img, []int32{0, 1}, h); err != nil {

@@ -32,10 +32,7 @@ func TestSpikingTorchMatchesCPU(t *testing.T) {
 		TauMMS: 10, Theta: 0.5, Width: 0.5, Encoding: "rate", MaxRate: 0.8, TauPreMS: 5, TauEMS: 20, STDPDepression: 0.75}
 	const batch = 4
 	r := rand.New(rand.NewPCG(9, 9))
-	img := make([]float32, batch*64)
-	for i := range img {
-		img[i] = float32(r.Float64())
-	}
+	img := randomImages(r, batch*64)
 	labels := []int32{0, 1, 2, 1}
 	h := Hyper{HiddenLR: 0.01, ReadoutLR: 0.05}
 	for _, label := range []string{"ghl", "ghl/lateral", "sign", "bp", "rstdp"} {
