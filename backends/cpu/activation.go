@@ -27,6 +27,8 @@ func (t *actTask) run(i int) {
 		if t.backward {
 			dy := t.dy[lo:hi]
 			dy = dy[:len(x)]
+			done := reluVector(x, y, dy)
+			x, y, dy = x[done:], y[done:], dy[done:]
 			for j, v := range x {
 				// v > 0 exactly when its bits less one lie below +Inf's bits
 				// (positive, nonzero, not NaN): an integer mask the compiler
@@ -40,6 +42,8 @@ func (t *actTask) run(i int) {
 			}
 			return
 		}
+		done := reluVector(x, y, nil)
+		x, y = x[done:], y[done:]
 		for j, v := range x {
 			y[j] = max(v, 0)
 		}
