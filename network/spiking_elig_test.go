@@ -36,13 +36,7 @@ func TestSpikingEligibilityReference(t *testing.T) {
 			}
 			r := rand.New(rand.NewPCG(3, 4))
 			img := randomImages(r, batch*64)
-			for l := 0; l < 2; l++ { // weights large enough for both layers to spike
-				w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
-				for i := range w {
-					w[i] = float32(r.NormFloat64() * 0.5)
-				}
-				b.Upload(n.Groups[l].Weight.Value, w)
-			}
+			randomConvWeights(n, r, 0.5) // weights large enough for both layers to spike
 			if err := n.encode(img, 0); err != nil {
 				t.Fatal(err)
 			}

@@ -64,13 +64,7 @@ func TestSpikingRSTDPEligibility(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	img := randomImages(r, batch*64)
-	for l := 0; l < 2; l++ {
-		w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
-		for i := range w {
-			w[i] = float32(r.NormFloat64() * 0.6)
-		}
-		b.Upload(n.Groups[l].Weight.Value, w)
-	}
+	randomConvWeights(n, r, 0.6)
 	labels := []int32{0, 1, 2}
 	w0 := [2][]float64{download64(b, n.Groups[0].Weight.Value), download64(b, n.Groups[1].Weight.Value)}
 	const lr = 0.01

@@ -130,6 +130,18 @@ func randomImages(r *rand.Rand, n int) []float32 {
 	return img
 }
 
+// randomConvWeights sets both conv layers' weights to normal draws of the
+// given standard deviation (larger than the init, so the LIF layers spike).
+func randomConvWeights(n *SpikingNet, r *rand.Rand, std float64) {
+	for l := 0; l < 2; l++ {
+		w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
+		for i := range w {
+			w[i] = float32(r.NormFloat64() * std)
+		}
+		n.B.Upload(n.Groups[l].Weight.Value, w)
+	}
+}
+
 func download64(b backends.Backend, t backends.Tensor) []float64 {
 	h := make([]float32, t.Shape().Len())
 	b.Download(h, t)
@@ -164,13 +176,7 @@ func testSpikingBPTT(t *testing.T, competition string) {
 	img := randomImages(r, batch*64)
 	labels := []int32{0, 2}
 	// larger weights so the LIF layers sit in their sensitive range
-	for l := 0; l < 2; l++ {
-		w := make([]float32, n.Groups[l].Weight.Value.Shape().Len())
-		for i := range w {
-			w[i] = float32(r.NormFloat64() * 0.6)
-		}
-		b.Upload(n.Groups[l].Weight.Value, w)
-	}
+	randomConvWeights(n, r, 0.6)
 	if err := n.encode(img, 0); err != nil {
 		t.Fatal(err)
 	}
